@@ -1,0 +1,571 @@
+"""Tests for widgets.optimizers.
+
+Each update rule is computed twice: by the optimizer under test and by a plain-Python reference
+written line by line from the PyTorch ``torch.optim`` pseudocode (scalars, loops, ``math.sqrt``,
+no NumPy broadcasting), over several steps of random gradients drawn by hypothesis.
+"""
+
+from __future__ import annotations
+
+import doctest
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+import widgets.optimizers as optimizers
+from widgets.objectives import Quadratic2D, Rosenbrock
+from widgets.optimizers import (
+    OPTIMIZERS,
+    Optimizer,
+    adagrad,
+    adam,
+    gd,
+    make_optimizer,
+    momentum,
+    needs_hessian,
+    nesterov,
+    newton,
+    rmsprop,
+)
+from widgets.schedules import cosine, exponential
+
+# Agreement with the references: the same operations in a slightly different order, so a few ulps.
+RTOL = 1e-12
+ATOL = 1e-14
+
+# ----------------------------------------------------------------------------------------------
+# Plain-Python references from the torch.optim documentation (lists of floats, one loop per step)
+# ----------------------------------------------------------------------------------------------
+
+
+def ref_sgd(theta, grads, lrs, mu=0.0, use_nesterov=False):
+    """torch.optim.SGD (dampening τ = 0, weight decay 0): returns θ after every step."""
+    theta, buf, out = list(theta), None, []
+    for t, g in enumerate(grads, start=1):
+        g = list(g)
+        if mu != 0:
+            # "if t > 1: b_t = μ b_{t−1} + (1 − τ) g_t  else: b_t = g_t"
+            buf = list(g) if t == 1 else [mu * b + gi for b, gi in zip(buf, g, strict=True)]
+            # The docs print "g_{t−1} + μ b_t"; the code (and Sutskever et al.) use g_t + μ b_t.
+            g = [gi + mu * b for gi, b in zip(g, buf, strict=True)] if use_nesterov else buf
+        theta = [th - lrs[t - 1] * gi for th, gi in zip(theta, g, strict=True)]
+        out.append(theta)
+    return out
+
+
+def ref_adagrad(theta, grads, lrs, eps=1e-10, s0=0.0):
+    """torch.optim.Adagrad (lr_decay 0): state_sum += g²; θ -= γ g / (√state_sum + ε)."""
+    theta, s, out = list(theta), [s0] * len(theta), []
+    for t, g in enumerate(grads, start=1):
+        s = [si + gi * gi for si, gi in zip(s, g, strict=True)]
+        theta = [
+            th - lrs[t - 1] * gi / (math.sqrt(si) + eps)
+            for th, gi, si in zip(theta, g, s, strict=True)
+        ]
+        out.append(theta)
+    return out
+
+
+def ref_rmsprop(theta, grads, lrs, alpha=0.99, eps=1e-8, bias_correction=False):
+    """torch.optim.RMSprop (not centered, no momentum); optional Adam-style bias correction."""
+    theta, v, out = list(theta), [0.0] * len(theta), []
+    for t, g in enumerate(grads, start=1):
+        v = [alpha * vi + (1 - alpha) * gi**2 for vi, gi in zip(v, g, strict=True)]
+        vt = [vi / (1 - alpha**t) for vi in v] if bias_correction else v
+        theta = [
+            th - lrs[t - 1] * gi / (math.sqrt(vi) + eps)
+            for th, gi, vi in zip(theta, g, vt, strict=True)
+        ]
+        out.append(theta)
+    return out
+
+
+def ref_adam(theta, grads, lrs, b1=0.9, b2=0.999, eps=1e-8, bias_correction=True):
+    """torch.optim.Adam (amsgrad False): m̂ = m/(1−β1^t), v̂ = v/(1−β2^t), θ -= γ m̂/(√v̂ + ε)."""
+    theta, m, v, out = list(theta), [0.0] * len(theta), [0.0] * len(theta), []
+    for t, g in enumerate(grads, start=1):
+        m = [b1 * mi + (1 - b1) * gi for mi, gi in zip(m, g, strict=True)]
+        v = [b2 * vi + (1 - b2) * gi**2 for vi, gi in zip(v, g, strict=True)]
+        mh = [mi / (1 - b1**t) for mi in m] if bias_correction else m
+        vh = [vi / (1 - b2**t) for vi in v] if bias_correction else v
+        theta = [
+            th - lrs[t - 1] * mi / (math.sqrt(vi) + eps)
+            for th, mi, vi in zip(theta, mh, vh, strict=True)
+        ]
+        out.append(theta)
+    return out
+
+
+def run(opt: Optimizer, theta0, grads, hessians=None):
+    """Apply ``opt`` to a fixed sequence of gradients; return params after every step."""
+    params = np.asarray(theta0, dtype=float)
+    state = opt.init(params)
+    out = []
+    for k, g in enumerate(grads):
+        h = None if hessians is None else hessians[k]
+        updates, state = opt.update(g, state, params, hessian=h)
+        params = params + updates
+        out.append(params)
+    return np.array(out)
+
+
+# ----------------------------------------------------------------------------------------------
+# Strategies
+# ----------------------------------------------------------------------------------------------
+
+finite = st.floats(-50.0, 50.0, allow_nan=False, allow_subnormal=False)
+
+
+@st.composite
+def problems(draw):
+    """A start point (d,) and a sequence of gradients (steps, d)."""
+    d = draw(st.integers(1, 4))
+    steps = draw(st.integers(1, 8))
+    theta0 = draw(hnp.arrays(np.float64, (d,), elements=finite))
+    grads = draw(hnp.arrays(np.float64, (steps, d), elements=finite))
+    return theta0, grads
+
+
+lrs = st.floats(1e-4, 2.0)
+betas = st.floats(0.0, 0.999)
+positive_betas = st.floats(0.01, 0.999)
+epsilons = st.sampled_from([1e-10, 1e-8, 1e-3, 0.5])
+
+
+# ----------------------------------------------------------------------------------------------
+# Each optimizer against its reference
+# ----------------------------------------------------------------------------------------------
+
+
+@given(problems(), lrs)
+def test_gd_matches_reference(problem, lr):
+    theta0, grads = problem
+    expected = ref_sgd(theta0, grads.tolist(), [lr] * len(grads))
+    np.testing.assert_allclose(run(gd(lr), theta0, grads), expected, rtol=RTOL, atol=ATOL)
+
+
+@given(problems(), lrs, betas, st.booleans())
+def test_momentum_and_nesterov_match_reference(problem, lr, mu, use_nesterov):
+    theta0, grads = problem
+    opt = nesterov(lr, momentum=mu) if use_nesterov else momentum(lr, momentum=mu)
+    expected = ref_sgd(theta0, grads.tolist(), [lr] * len(grads), mu, use_nesterov)
+    np.testing.assert_allclose(run(opt, theta0, grads), expected, rtol=RTOL, atol=ATOL)
+
+
+@given(problems(), lrs, epsilons, st.floats(0.0, 1.0))
+def test_adagrad_matches_reference(problem, lr, eps, s0):
+    theta0, grads = problem
+    expected = ref_adagrad(theta0, grads.tolist(), [lr] * len(grads), eps, s0)
+    opt = adagrad(lr, eps=eps, initial_accumulator_value=s0)
+    np.testing.assert_allclose(run(opt, theta0, grads), expected, rtol=RTOL, atol=ATOL)
+
+
+@given(problems(), lrs, betas, epsilons, st.booleans())
+def test_rmsprop_matches_reference(problem, lr, rho, eps, bias_correction):
+    theta0, grads = problem
+    expected = ref_rmsprop(theta0, grads.tolist(), [lr] * len(grads), rho, eps, bias_correction)
+    opt = rmsprop(lr, decay=rho, eps=eps, bias_correction=bias_correction)
+    np.testing.assert_allclose(run(opt, theta0, grads), expected, rtol=RTOL, atol=ATOL)
+
+
+@given(problems(), lrs, betas, positive_betas, epsilons, st.booleans())
+def test_adam_matches_reference(problem, lr, b1, b2, eps, bias_correction):
+    theta0, grads = problem
+    expected = ref_adam(theta0, grads.tolist(), [lr] * len(grads), b1, b2, eps, bias_correction)
+    opt = adam(lr, b1=b1, b2=b2, eps=eps, bias_correction=bias_correction)
+    np.testing.assert_allclose(run(opt, theta0, grads), expected, rtol=RTOL, atol=ATOL)
+
+
+def test_torch_defaults():
+    """The defaults are PyTorch's, so a learner moving to torch.optim meets the same numbers."""
+    assert adagrad().hyperparams == {
+        "learning_rate": 1e-2,
+        "eps": 1e-10,
+        "initial_accumulator_value": 0.0,
+    }
+    assert rmsprop().hyperparams == {
+        "learning_rate": 1e-2,
+        "decay": 0.99,
+        "eps": 1e-8,
+        "bias_correction": False,
+    }
+    assert adam().hyperparams == {
+        "learning_rate": 1e-3,
+        "b1": 0.9,
+        "b2": 0.999,
+        "eps": 1e-8,
+        "bias_correction": True,
+    }
+    assert momentum(0.1).hyperparams["momentum"] == 0.9
+
+
+@given(problems(), st.floats(0.01, 1.0), st.floats(0.5, 1.0), st.booleans())
+def test_schedule_is_read_at_each_step(problem, lr, gamma, use_adam):
+    """With a schedule, step t uses schedule(t): compare with the references fed α_t directly."""
+    theta0, grads = problem
+    schedule = exponential(lr, gamma)
+    rates = [schedule(t) for t in range(len(grads))]
+    if use_adam:
+        opt, expected = adam(schedule), ref_adam(theta0, grads.tolist(), rates)
+    else:
+        opt, expected = momentum(schedule, 0.5), ref_sgd(theta0, grads.tolist(), rates, 0.5)
+    np.testing.assert_allclose(run(opt, theta0, grads), expected, rtol=RTOL, atol=ATOL)
+
+
+def test_first_steps_by_hand():
+    """A few values worked out on paper, independent of both implementations above."""
+    g = np.array([2.0])
+    p = np.array([0.0])
+    # momentum 0.5, lr 0.1, constant gradient 2: v = 2, 3, 3.5 -> steps −0.2, −0.3, −0.35
+    np.testing.assert_allclose(
+        run(momentum(0.1, 0.5), p, [g, g, g])[:, 0], [-0.2, -0.5, -0.85], rtol=1e-15
+    )
+    # nesterov: steps −0.1·(2 + 0.5·2) = −0.3, then v = 3: −0.1·(2 + 1.5) = −0.35
+    np.testing.assert_allclose(run(nesterov(0.1, 0.5), p, [g, g])[:, 0], [-0.3, -0.65], rtol=1e-15)
+    # adagrad, lr 1: s = 4, 8 -> steps −2/2 = −1, −2/√8
+    np.testing.assert_allclose(
+        run(adagrad(1.0, eps=1e-300), p, [g, g])[:, 0], [-1.0, -1.0 - 2 / math.sqrt(8)], rtol=1e-15
+    )
+    # rmsprop without bias correction, decay 0.75: v = 0.25·4 = 1 -> step −lr·2/1
+    np.testing.assert_allclose(run(rmsprop(0.1, decay=0.75, eps=1e-300), p, [g])[:, 0], [-0.2])
+
+
+# ----------------------------------------------------------------------------------------------
+# Equivalences
+# ----------------------------------------------------------------------------------------------
+
+
+@given(problems(), lrs)
+def test_zero_momentum_is_gd(problem, lr):
+    theta0, grads = problem
+    expected = run(gd(lr), theta0, grads)
+    np.testing.assert_array_equal(run(momentum(lr, momentum=0.0), theta0, grads), expected)
+    np.testing.assert_array_equal(run(nesterov(lr, momentum=0.0), theta0, grads), expected)
+
+
+@given(problems(), lrs, positive_betas, epsilons, st.booleans())
+def test_adam_without_first_moment_is_rmsprop(problem, lr, b2, eps, bias_correction):
+    """Adam(b1=0) and RMSProp(decay=b2) share ε placement and bias correction: bit for bit."""
+    theta0, grads = problem
+    a = run(adam(lr, b1=0.0, b2=b2, eps=eps, bias_correction=bias_correction), theta0, grads)
+    r = run(rmsprop(lr, decay=b2, eps=eps, bias_correction=bias_correction), theta0, grads)
+    np.testing.assert_array_equal(a, r)
+
+
+@st.composite
+def spd_matrices(draw, d):
+    """A random symmetric positive-definite matrix with eigenvalues in [0.1, 10]."""
+    angles = draw(hnp.arrays(np.float64, (d, d), elements=st.floats(-1, 1)))
+    q, _ = np.linalg.qr(angles + 3 * np.eye(d))
+    lam = draw(hnp.arrays(np.float64, (d,), elements=st.floats(0.1, 10.0)))
+    return (q * lam) @ q.T
+
+
+@given(st.integers(1, 4).flatmap(lambda d: st.tuples(spd_matrices(d), st.just(d))), st.data())
+def test_newton_solves_a_quadratic_in_one_step(matrix_and_dim, data):
+    A, d = matrix_and_dim
+    w0 = data.draw(hnp.arrays(np.float64, (d,), elements=st.floats(-10, 10)))
+    opt = newton()
+    updates, _ = opt.update(A @ w0, opt.init(w0), w0, hessian=A)
+    # Backward-stable solve: error ≲ κ · ε · ‖w0‖, with κ ≤ 100 here.
+    assert np.linalg.norm(w0 + updates) <= 1e-12 * (1 + np.linalg.norm(w0))
+
+
+def test_newton_on_quadratic_objective_and_rosenbrock():
+    q = Quadratic2D(condition_number=50.0, angle=0.3, scale=3.0)
+    traj = run(newton(), q.start, [q.grad(q.start)], [q.hessian(q.start)])
+    np.testing.assert_allclose(traj[-1], [0.0, 0.0], atol=1e-13)
+    # Pure Newton reaches the Rosenbrock minimum (1, 1) from (−1.2, 1) within a few steps.
+    r = Rosenbrock()
+    opt, w = newton(), r.start.copy()
+    state = opt.init(w)
+    for _ in range(10):
+        updates, state = opt.update(r.grad(w), state, w, hessian=r.hessian(w))
+        w = w + updates
+    np.testing.assert_allclose(w, [1.0, 1.0], atol=1e-12)
+
+
+@given(st.floats(0.0, 5.0), st.floats(0.1, 1.0))
+def test_newton_damping_and_rate(damping, lr):
+    A = np.array([[4.0, 1.0], [1.0, 0.5]])
+    g = np.array([1.0, -2.0])
+    opt = newton(learning_rate=lr, damping=damping)
+    updates, state = opt.update(g, opt.init(g), g, hessian=A)
+    expected = -lr * np.linalg.inv(A + damping * np.eye(2)) @ g
+    np.testing.assert_allclose(updates, expected, rtol=1e-12)
+    assert state.count == 1
+
+
+def test_newton_singular_hessian_gives_nan_for_that_run_only():
+    H = np.array([[[1.0, 0.0], [0.0, 0.0]], [[2.0, 0.0], [0.0, 4.0]]])
+    g = np.array([[1.0, 1.0], [2.0, 4.0]])
+    updates, _ = newton().update(g, newton().init(g), g, hessian=H)
+    assert np.isnan(updates[0]).all()
+    np.testing.assert_array_equal(updates[1], [-1.0, -1.0])
+
+
+def test_newton_follows_an_indefinite_hessian():
+    """Not silently fixed: on the saddle ½(x² − y²) one Newton step lands on the saddle point."""
+    H = np.diag([1.0, -1.0])
+    w = np.array([0.5, 0.25])
+    updates, _ = newton().update(H @ w, newton().init(w), w, hessian=H)
+    np.testing.assert_array_equal(w + updates, [0.0, 0.0])
+
+
+# ----------------------------------------------------------------------------------------------
+# Vectorised runs: n settings at once equal n separate runs
+# ----------------------------------------------------------------------------------------------
+
+PER_RUN = {
+    "gd": {},
+    "momentum": {"momentum": [0.0, 0.5, 0.9, 0.99]},
+    "nesterov": {"momentum": [0.0, 0.5, 0.9, 0.99]},
+    "adagrad": {"eps": [1e-10, 1e-8, 1e-3, 0.1]},
+    "rmsprop": {"decay": [0.0, 0.5, 0.9, 0.99], "bias_correction": True},
+    "adam": {"b1": [0.0, 0.5, 0.9, 0.99], "b2": [0.5, 0.9, 0.99, 0.999]},
+    "newton": {"damping": [0.0, 0.1, 1.0, 10.0]},
+}
+
+
+@pytest.mark.parametrize("column", [False, True], ids=["shape (n,)", "shape (n, 1)"])
+@pytest.mark.parametrize("name", list(OPTIMIZERS))
+@settings(max_examples=25, deadline=None)
+@given(data=st.data())
+def test_vectorised_equals_separate_runs(name, column, data):
+    n, d, steps = 4, 3, 6
+    rates = np.array([1e-3, 0.05, 0.3, 1.0])
+    theta0 = data.draw(hnp.arrays(np.float64, (n, d), elements=finite))
+    grads = data.draw(hnp.arrays(np.float64, (steps, n, d), elements=finite))
+    hessians = None
+    if name == "newton":
+        base = np.array([[2.0, 0.5, 0.0], [0.5, 1.0, 0.2], [0.0, 0.2, 3.0]])
+        hessians = np.broadcast_to(base, (steps, n, d, d))
+
+    def shaped(v):
+        v = np.asarray(v)
+        return v.reshape(-1, 1) if column and v.ndim == 1 else v
+
+    settings_ = {k: shaped(v) if isinstance(v, list) else v for k, v in PER_RUN[name].items()}
+    together = run(
+        make_optimizer(name, learning_rate=shaped(rates), **settings_), theta0, grads, hessians
+    )
+    for i in range(n):
+        alone_kwargs = {k: v[i] if isinstance(v, list) else v for k, v in PER_RUN[name].items()}
+        opt = make_optimizer(name, learning_rate=float(rates[i]), **alone_kwargs)
+        alone = run(opt, theta0[i], grads[:, i], None if hessians is None else hessians[:, i])
+        # Identical arithmetic per element, except that powers β^t may be evaluated by a different
+        # code path for arrays; allow 1e-15 relative for that.
+        np.testing.assert_allclose(together[:, i], alone, rtol=1e-15, atol=0)
+
+
+def test_vectorised_learning_rate_schedule():
+    """A schedule may return one rate per run, e.g. a vector of peaks times a common decay."""
+    peaks = np.array([[0.1], [0.2]])
+    opt = gd(lambda t: peaks * 0.5**t)
+    params = np.zeros((2, 1))
+    out = run(opt, params, [np.ones((2, 1))] * 2)
+    np.testing.assert_allclose(out[-1], [[-0.15], [-0.3]], rtol=1e-15)
+
+
+def test_learning_rate_shape_mismatch_is_explained():
+    opt = gd(np.array([0.1, 0.2, 0.3]))
+    with pytest.raises(
+        ValueError, match=r"learning_rate has shape \(3,\).*params of shape \(2, 2\)"
+    ):
+        opt.update(np.ones((2, 2)), opt.init(np.zeros((2, 2))))
+
+
+# ----------------------------------------------------------------------------------------------
+# Immutability and the state protocol
+# ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", list(OPTIMIZERS))
+@settings(max_examples=20)
+@given(problem=problems())
+def test_update_never_mutates_its_inputs(name, problem):
+    theta0, grads = problem
+    opt = make_optimizer(name, learning_rate=0.1)
+    d = theta0.shape[0]
+    H = np.eye(d) * 2.0
+    params = theta0.copy()
+    state = opt.init(params)
+    for g in grads:
+        g = g.copy()
+        before = [np.array(x, copy=True) for x in state]
+        params_before, g_before, h_before = params.copy(), g.copy(), H.copy()
+        updates, new_state = opt.update(g, state, params, hessian=H)
+        # inputs unchanged
+        np.testing.assert_array_equal(params, params_before)
+        np.testing.assert_array_equal(g, g_before)
+        np.testing.assert_array_equal(H, h_before)
+        for old, copy in zip(state, before, strict=True):
+            np.testing.assert_array_equal(old, copy)
+        # the new state is a new object with the count advanced, and its arrays are read-only
+        assert new_state is not state and type(new_state) is type(state)
+        assert new_state.count == state.count + 1
+        for value in new_state:
+            if isinstance(value, np.ndarray):
+                assert value.shape == params.shape
+                assert not np.shares_memory(value, g) and not np.shares_memory(value, params)
+                with pytest.raises(ValueError, match="read-only"):
+                    value[...] = 0.0
+        assert not np.shares_memory(updates, params)
+        params, state = params + updates, new_state
+
+
+def test_caller_arrays_are_copied_into_hyperparameters():
+    rates = np.array([0.1, 0.2])
+    opt = gd(rates)
+    rates[0] = 100.0  # a later change by the caller must not leak into the optimizer
+    updates, _ = opt.update(np.ones((2, 1)), opt.init(np.zeros((2, 1))))
+    np.testing.assert_array_equal(updates, [[-0.1], [-0.2]])
+
+
+def test_registry_and_needs_hessian():
+    assert set(OPTIMIZERS) == {"gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "newton"}
+    for name, ctor in OPTIMIZERS.items():
+        opt = ctor() if name not in ("gd", "momentum", "nesterov") else ctor(0.1)
+        assert isinstance(opt, Optimizer) and opt.name == name
+        assert needs_hessian(opt) is (name == "newton")
+        assert needs_hessian(name) is (name == "newton")
+        assert opt.learning_rate(0) == opt.hyperparams["learning_rate"]
+        assert repr(opt).startswith(f"{name}(learning_rate=")
+    assert make_optimizer("adam", learning_rate=0.5, b1=0.0).hyperparams["b1"] == 0.0
+
+
+def test_learning_rate_attribute_is_the_schedule():
+    sched = cosine(0.5, total_steps=10)
+    opt = adam(sched)
+    assert opt.learning_rate is sched
+    np.testing.assert_array_equal(gd(0.3).learning_rate(np.arange(3)), [0.3, 0.3, 0.3])
+
+
+def test_docstring_examples_run():
+    result = doctest.testmod(optimizers, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted >= 8 and result.failed == 0
+
+
+# ----------------------------------------------------------------------------------------------
+# Invalid inputs: ValueError/TypeError naming the parameter, the value and the valid range
+# ----------------------------------------------------------------------------------------------
+
+INVALID = [
+    (gd, {"learning_rate": 0.0}, ValueError, r"learning_rate must be in \(0, inf\), got 0\.0"),
+    (gd, {"learning_rate": -0.1}, ValueError, r"learning_rate must be in \(0, inf\), got -0\.1"),
+    (gd, {"learning_rate": float("nan")}, ValueError, r"learning_rate must be a finite .*nan"),
+    (gd, {"learning_rate": float("inf")}, ValueError, r"learning_rate must be a finite .*inf"),
+    (gd, {"learning_rate": "0.1"}, TypeError, r"learning_rate must be a real number"),
+    (gd, {"learning_rate": True}, TypeError, r"learning_rate must be a real number"),
+    (gd, {"learning_rate": [0.1, -1.0]}, ValueError, r"learning_rate\[1\] must be in \(0, inf\)"),
+    (gd, {"learning_rate": [0.1, np.nan]}, ValueError, r"learning_rate\[1\] must be a finite"),
+    (gd, {"learning_rate": lambda t: -1.0}, ValueError, r"learning_rate schedule .* ≥ 0.*-1\.0"),
+    (
+        momentum,
+        {"learning_rate": 0.1, "momentum": 1.0},
+        ValueError,
+        r"momentum must be in \[0, 1\), got 1\.0",
+    ),
+    (
+        momentum,
+        {"learning_rate": 0.1, "momentum": -0.1},
+        ValueError,
+        r"momentum must be in \[0, 1\), got -0\.1",
+    ),
+    (
+        nesterov,
+        {"learning_rate": 0.1, "momentum": np.nan},
+        ValueError,
+        r"momentum must be a finite",
+    ),
+    (
+        nesterov,
+        {"learning_rate": 0.1, "momentum": [0.5, 1.2]},
+        ValueError,
+        r"momentum\[1\] must be in \[0, 1\), got 1\.2",
+    ),
+    (adam, {"b1": 1.0}, ValueError, r"b1 must be in \[0, 1\), got 1\.0"),
+    (adam, {"b1": -0.5}, ValueError, r"b1 must be in \[0, 1\), got -0\.5"),
+    (adam, {"b2": 0.0}, ValueError, r"b2 must be in \(0, 1\), got 0\.0"),
+    (adam, {"b2": 1.0}, ValueError, r"b2 must be in \(0, 1\), got 1\.0"),
+    (adam, {"eps": 0.0}, ValueError, r"eps must be in \(0, inf\), got 0\.0"),
+    (adam, {"bias_correction": 1}, TypeError, r"bias_correction must be True or False, got 1"),
+    (rmsprop, {"decay": 1.0}, ValueError, r"decay must be in \[0, 1\), got 1\.0"),
+    (rmsprop, {"eps": -1e-8}, ValueError, r"eps must be in \(0, inf\), got -1e-08"),
+    (adagrad, {"eps": 0.0}, ValueError, r"eps must be in \(0, inf\), got 0\.0"),
+    (
+        adagrad,
+        {"initial_accumulator_value": -1.0},
+        ValueError,
+        r"initial_accumulator_value must be in \[0, inf\)",
+    ),
+    (newton, {"damping": -0.5}, ValueError, r"damping must be in \[0, inf\), got -0\.5"),
+    (newton, {"learning_rate": 0.0}, ValueError, r"learning_rate must be in \(0, inf\)"),
+]
+
+
+@pytest.mark.parametrize(("ctor", "kwargs", "error", "match"), INVALID)
+def test_invalid_settings_are_explained(ctor, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        ctor(**kwargs)
+
+
+def test_unknown_optimizer_or_parameter():
+    with pytest.raises(ValueError, match=r"unknown optimizer 'sgd'; valid values are: 'gd', "):
+        make_optimizer("sgd", learning_rate=0.1)
+    with pytest.raises(TypeError, match=r"gd has no parameter 'momentum'; valid parameters"):
+        make_optimizer("gd", learning_rate=0.1, momentum=0.9)
+    with pytest.raises(ValueError, match=r"unknown optimizer 'bfgs'"):
+        needs_hessian("bfgs")
+    with pytest.raises(TypeError, match=r"opt must be an Optimizer or an optimizer name"):
+        needs_hessian(42)
+
+
+def test_newton_without_or_with_a_wrong_hessian():
+    opt = newton()
+    w = np.zeros(2)
+    with pytest.raises(ValueError, match=r"newton needs the Hessian.*hessian=H"):
+        opt.update(np.ones(2), opt.init(w), w)
+    with pytest.raises(ValueError, match=r"hessian must have shape \(\.\.\., 2, 2\).*got \(3, 3\)"):
+        opt.update(np.ones(2), opt.init(w), w, hessian=np.eye(3))
+
+
+def test_grads_that_do_not_match_the_state():
+    opt = adam()
+    state = opt.init(np.zeros(3))
+    with pytest.raises(ValueError, match=r"grads has shape \(2,\) but the state \(mu\)"):
+        opt.update(np.ones(2), state)
+    with pytest.raises(ValueError, match=r"grads has shape \(3,\) but params has shape \(2,\)"):
+        gd(0.1).update(np.ones(3), gd(0.1).init(np.zeros(2)), np.zeros(2))
+
+
+# ----------------------------------------------------------------------------------------------
+# Behaviour on the course's surfaces (optax-style grid): each optimizer reaches the minimum
+# ----------------------------------------------------------------------------------------------
+
+CONVERGENCE = [
+    ("gd", {"learning_rate": 1.0}, 200),
+    ("momentum", {"learning_rate": 0.5, "momentum": 0.5}, 200),
+    ("nesterov", {"learning_rate": 0.5, "momentum": 0.5}, 200),
+    ("adagrad", {"learning_rate": 1.0}, 500),
+    ("rmsprop", {"learning_rate": cosine(0.1, total_steps=1000)}, 1000),
+    ("adam", {"learning_rate": cosine(0.1, total_steps=1000)}, 1000),
+    ("newton", {"learning_rate": 1.0}, 1),
+]
+
+
+@pytest.mark.parametrize(("name", "kwargs", "steps"), CONVERGENCE, ids=[c[0] for c in CONVERGENCE])
+def test_each_optimizer_minimises_an_ill_conditioned_quadratic(name, kwargs, steps):
+    q = Quadratic2D(condition_number=10.0, angle=0.5)
+    opt = make_optimizer(name, **kwargs)
+    w = q.start.copy()
+    state = opt.init(w)
+    for _ in range(steps):
+        updates, state = opt.update(q.grad(w), state, w, hessian=q.hessian(w))
+        w = w + updates
+    # from ‖w0‖ = 5 to within 1e-4 of the minimiser
+    assert np.linalg.norm(w) < 1e-4, (name, w)

@@ -1,0 +1,269 @@
+"""Data sets for the course: the Wisconsin breast-cancer data and small synthetic sets.
+
+Everything here is pure NumPy and deterministic: synthetic sets are drawn from an explicit
+``numpy.random.Generator`` (or an integer seed), so the same seed always gives the same data.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib import resources
+
+import numpy as np
+
+from ._validate import check_choice, check_int, check_real, check_rng
+
+__all__ = [
+    "WDBC_FEATURES",
+    "Dataset",
+    "load_wdbc",
+    "make_classification_2d",
+    "make_sine_data",
+]
+
+
+@dataclass(frozen=True, eq=False)
+class Dataset:
+    """A design matrix ``X`` of shape ``(m, p)`` with targets ``y`` of shape ``(m,)``.
+
+    The arrays are copied and made read-only, so a data set cannot change under an objective
+    built from it.
+    """
+
+    X: np.ndarray
+    y: np.ndarray
+    feature_names: tuple[str, ...]
+    target_name: str
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        X = _as_matrix("X", self.X)
+        y = _as_targets("y", self.y, len(X))
+        names = tuple(self.feature_names)
+        if len(names) != X.shape[1] or not all(isinstance(n, str) for n in names):
+            raise ValueError(
+                f"feature_names must be {X.shape[1]} strings (one per column of X), got {names!r}"
+            )
+        for attr, value in (("X", X), ("y", y), ("feature_names", names)):
+            object.__setattr__(self, attr, value)
+
+    @property
+    def n_examples(self) -> int:
+        """Number of examples ``m``."""
+        return self.X.shape[0]
+
+    @property
+    def n_features(self) -> int:
+        """Number of features ``p``."""
+        return self.X.shape[1]
+
+
+_WDBC_QUANTITIES = (
+    "radius",
+    "texture",
+    "perimeter",
+    "area",
+    "smoothness",
+    "compactness",
+    "concavity",
+    "concave points",
+    "symmetry",
+    "fractal dimension",
+)
+# The 30 WDBC features in the column order of the UCI file, under scikit-learn's names.
+WDBC_FEATURES: tuple[str, ...] = (
+    *(f"mean {q}" for q in _WDBC_QUANTITIES),
+    *(f"{q} error" for q in _WDBC_QUANTITIES),
+    *(f"worst {q}" for q in _WDBC_QUANTITIES),
+)
+
+
+def load_wdbc(features: str | Iterable[str] | None = None, standardize: bool = True) -> Dataset:
+    """Load the Wisconsin Diagnostic Breast Cancer data (569 tumours, 212 malignant).
+
+    Targets are ``y = 1`` for malignant and ``y = 0`` for benign. With ``standardize=True``
+    each selected column is centred and divided by its population standard deviation
+    (``ddof=0``), so it has mean 0 and ``mean(x**2) = 1``.
+
+    Args:
+        features: column names to keep, in the order given (a single name is allowed);
+            ``None`` keeps all 30 (see ``WDBC_FEATURES``).
+        standardize: whether to standardise the selected columns.
+
+    Returns:
+        A ``Dataset`` with ``X`` of shape ``(569, len(features))``.
+
+    Example:
+        >>> data = load_wdbc(["mean radius", "mean texture"])
+        >>> data.X.shape, int(data.y.sum())
+        ((569, 2), 212)
+    """
+    names = _check_features(features)
+    if not isinstance(standardize, bool):
+        raise TypeError(f"standardize must be True or False, got {standardize!r}")
+    X_all, y = _read_wdbc()
+    X = X_all[:, [WDBC_FEATURES.index(n) for n in names]]
+    if standardize:
+        X = (X - X.mean(axis=0)) / X.std(axis=0)  # population std (ddof=0)
+    scaling = "standardised (population std)" if standardize else "raw"
+    return Dataset(
+        X=X,
+        y=y,
+        feature_names=names,
+        target_name="malignant",
+        description=(
+            f"Wisconsin Diagnostic Breast Cancer: {len(y)} tumours, {int(y.sum())} malignant "
+            f"(y = 1), {int(len(y) - y.sum())} benign (y = 0); {len(names)} {scaling} features."
+        ),
+    )
+
+
+def make_classification_2d(
+    kind: str = "overlapping", n: int = 200, rng: np.random.Generator | int = 0
+) -> Dataset:
+    """Two Gaussian clouds of 2-D points labelled 0 and 1, half of each.
+
+    - ``"overlapping"``: the clouds overlap, so the logistic loss has a finite minimiser.
+    - ``"separable"``: the clouds are split by the line ``u·x = 0`` with
+      ``u = (cos 30°, sin 30°)``, every point at distance at least 0.5 from it (points
+      inside the margin are redrawn), so the loss keeps decreasing as ``‖w‖ → ∞``.
+
+    Args:
+        kind: ``"overlapping"`` or ``"separable"``.
+        n: number of points, at least 2.
+        rng: a ``numpy.random.Generator`` or an integer seed.
+
+    Returns:
+        A ``Dataset`` with ``X`` of shape ``(n, 2)`` and ``y`` in {0, 1}.
+
+    Example:
+        >>> data = make_classification_2d("separable", n=50, rng=1)
+        >>> data.X.shape, int(data.y.sum())
+        ((50, 2), 25)
+    """
+    check_choice("kind", kind, ("overlapping", "separable"))
+    n = check_int("n", n, low=2)
+    gen = check_rng("rng", rng)
+    y = np.repeat([0.0, 1.0], [n - n // 2, n // 2])
+    sign = 2.0 * y - 1.0  # -1 for class 0, +1 for class 1
+    if kind == "overlapping":
+        X = sign[:, None] * np.array([1.0, 0.75]) + gen.normal(size=(n, 2))
+    else:
+        u = np.array([math.cos(math.pi / 6), math.sin(math.pi / 6)])
+        margin = 0.5
+        X = np.empty((n, 2))
+        todo = np.arange(n)
+        while todo.size:  # about a third of the draws fall in the margin; a few rounds suffice
+            X[todo] = sign[todo, None] * 1.5 * u + gen.normal(size=(todo.size, 2))
+            todo = todo[sign[todo] * (X[todo] @ u) < margin]
+    order = gen.permutation(n)
+    return Dataset(
+        X=X[order],
+        y=y[order],
+        feature_names=("x₁", "x₂"),
+        target_name="class",
+        description=f"{n} synthetic 2-D points in two {kind} Gaussian clouds.",
+    )
+
+
+def make_sine_data(n: int = 200, noise: float = 0.5, rng: np.random.Generator | int = 0) -> Dataset:
+    """Noisy samples of a sine wave: ``x ~ U[0, 2.5π]``, ``y = sin(1.1 + 2.5x) + N(0, noise²)``.
+
+    Args:
+        n: number of points, at least 1.
+        noise: standard deviation of the Gaussian noise, at least 0.
+        rng: a ``numpy.random.Generator`` or an integer seed.
+
+    Returns:
+        A ``Dataset`` with ``X`` of shape ``(n, 1)`` (the column ``x``) and real ``y``.
+
+    Example:
+        >>> data = make_sine_data(n=5, noise=0.0)
+        >>> bool(np.allclose(data.y, np.sin(1.1 + 2.5 * data.X[:, 0])))
+        True
+    """
+    n = check_int("n", n, low=1)
+    noise = check_real("noise", noise, low=0.0)
+    gen = check_rng("rng", rng)
+    x = gen.uniform(0.0, 2.5 * math.pi, size=n)
+    y = np.sin(1.1 + 2.5 * x) + gen.normal(0.0, noise, size=n)
+    return Dataset(
+        X=x[:, None],
+        y=y,
+        feature_names=("x",),
+        target_name="y",
+        description=f"{n} points y = sin(1.1 + 2.5x) + N(0, {noise:g}²), x ~ U[0, 2.5π].",
+    )
+
+
+@functools.cache
+def _read_wdbc() -> tuple[np.ndarray, np.ndarray]:
+    """Parse the shipped CSV once; returns read-only raw features (569, 30) and labels (569,)."""
+    source = resources.files("widgets").joinpath("data", "wdbc.csv")
+    with source.open("r", encoding="utf-8", newline="") as f:
+        header, *rows = list(csv.reader(f))
+    if tuple(header) != ("diagnosis", *WDBC_FEATURES):
+        raise ValueError(f"unexpected columns in {source}: {header}")
+    X = np.array([row[1:] for row in rows], dtype=float)
+    y = np.array([{"M": 1.0, "B": 0.0}[row[0]] for row in rows])
+    X.setflags(write=False)
+    y.setflags(write=False)
+    return X, y
+
+
+def _check_features(features: object) -> tuple[str, ...]:
+    if features is None:
+        return WDBC_FEATURES
+    names = (features,) if isinstance(features, str) else tuple(features)  # type: ignore[arg-type]
+    if not names:
+        raise ValueError("features must name at least one column, got an empty selection")
+    for name in names:
+        check_choice("feature", name, WDBC_FEATURES)
+    if len(set(names)) != len(names):
+        raise ValueError(f"features must not repeat a column, got {names!r}")
+    return names
+
+
+def _as_matrix(name: str, value: object) -> np.ndarray:
+    """A read-only copy of ``value`` as a finite float array of shape (m, p), m, p ≥ 1."""
+    try:
+        arr = np.array(value, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be an array of real numbers, got {value!r}") from None
+    if arr.ndim != 2 or 0 in arr.shape:
+        raise ValueError(f"{name} must be a 2-D array of shape (m, p), m, p ≥ 1, got {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        bad = np.argwhere(~np.isfinite(arr))[0]
+        raise ValueError(
+            f"{name} must contain only finite numbers, got {arr[tuple(bad)]} at row {bad[0]}, "
+            f"column {bad[1]}"
+        )
+    arr.setflags(write=False)
+    return arr
+
+
+def _as_targets(name: str, value: object, m: int) -> np.ndarray:
+    """A read-only copy of ``value`` as a finite float array of shape (m,)."""
+    try:
+        arr = np.array(value, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be an array of real numbers, got {value!r}") from None
+    if arr.shape != (m,):
+        raise ValueError(f"{name} must have shape ({m},) to match X with {m} rows, got {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must contain only finite numbers, got {arr[~np.isfinite(arr)]}")
+    arr.setflags(write=False)
+    return arr
+
+
+def _as_labels(name: str, value: object, m: int) -> np.ndarray:
+    """Like ``_as_targets`` but every entry must be 0 or 1 (booleans are accepted)."""
+    arr = _as_targets(name, value, m)
+    bad = np.unique(arr[(arr != 0) & (arr != 1)])
+    if bad.size:
+        raise ValueError(f"{name} must contain only 0 and 1, got the values {bad[:5]}")
+    return arr

@@ -1,0 +1,712 @@
+"""First- and second-order optimizers as pure ``(init, update)`` pairs.
+
+The design follows optax: an optimizer holds no mutable state. ``init(params)`` returns a small
+immutable state (a NamedTuple whose arrays are read-only), and
+``update(grads, state, params, *, hessian=None)`` returns ``(updates, new_state)``; the caller
+applies ``params + updates``. Each optimizer first turns the gradient into a *direction* (the
+momentum buffer, the gradient divided by a running RMS, the Newton step, ...) and then one shared
+function, :func:`_descend`, scales it by the learning rate and flips its sign: the descent sign
+is written in that one place only.
+
+The update rules are PyTorch's ``torch.optim`` rules (same defaults, same placement of ``eps``), so
+a learner who moves on to PyTorch or optax finds the same algorithms under the same names.
+
+Vectorised runs: every real hyperparameter (``learning_rate``, ``momentum``, ``b1``, ...) may be an
+array with one value per run. With ``params`` of shape (n, d), an array of shape (n,) is used as
+(n, 1), so n independent runs advance together with no Python loop; (n, 1) works as given. A
+schedule may also return such an array.
+"""
+
+from __future__ import annotations
+
+import inspect
+import numbers
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from widgets._validate import check_choice, check_real
+from widgets.schedules import constant
+
+__all__ = [
+    "OPTIMIZERS",
+    "AdagradState",
+    "AdamState",
+    "CountState",
+    "MomentumState",
+    "Optimizer",
+    "RMSPropState",
+    "adagrad",
+    "adam",
+    "gd",
+    "make_optimizer",
+    "momentum",
+    "needs_hessian",
+    "nesterov",
+    "newton",
+    "rmsprop",
+]
+
+#: A hyperparameter: one number, or an array with one value per run.
+Hyperparameter = float | np.ndarray
+#: A learning rate: a number, an array of per-run rates, or a schedule ``t -> rate``.
+LearningRate = float | np.ndarray | Callable[[int], Any]
+
+
+class Optimizer(NamedTuple):
+    """An optimizer: a name, a pair of pure functions, its learning-rate schedule and settings.
+
+    Attributes:
+        name: registry key, e.g. ``"adam"``.
+        init: ``params -> state``; the state is an immutable NamedTuple with a ``count`` field.
+        update: ``(grads, state, params=None, *, hessian=None) -> (updates, new_state)``;
+            the new parameters are ``params + updates``.
+        learning_rate: the schedule ``t -> rate`` (t is the 0-based step index, ``state.count``).
+        hyperparams: the settings as given, for display and reproducibility.
+    """
+
+    name: str
+    init: Callable[[np.ndarray], NamedTuple]
+    update: Callable[..., tuple[np.ndarray, NamedTuple]]
+    learning_rate: Callable[[int], Any]
+    hyperparams: dict[str, Any]
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.hyperparams.items())
+        return f"{self.name}({args})"
+
+
+class CountState(NamedTuple):
+    """State of optimizers that keep nothing but the step count (gd, newton)."""
+
+    count: int
+
+
+class MomentumState(NamedTuple):
+    """State of heavy-ball and Nesterov momentum: the momentum buffer ``trace`` (v)."""
+
+    count: int
+    trace: np.ndarray
+
+
+class AdagradState(NamedTuple):
+    """State of Adagrad: the running sum of squared gradients (s)."""
+
+    count: int
+    sum_of_squares: np.ndarray
+
+
+class RMSPropState(NamedTuple):
+    """State of RMSProp: the exponential moving average of squared gradients (v)."""
+
+    count: int
+    nu: np.ndarray
+
+
+class AdamState(NamedTuple):
+    """State of Adam: moving averages of the gradient (m, ``mu``) and its square (v, ``nu``)."""
+
+    count: int
+    mu: np.ndarray
+    nu: np.ndarray
+
+
+# ----------------------------------------------------------------------------------------------
+# Shared machinery
+# ----------------------------------------------------------------------------------------------
+
+_Direction = Callable[[np.ndarray, Any, Any], tuple[np.ndarray, NamedTuple]]
+
+
+def _descend(direction: np.ndarray, rate: Any) -> np.ndarray:
+    """updates = −rate · direction: the only place where the descent sign appears."""
+    return -(rate * direction)
+
+
+def _frozen(a: np.ndarray) -> np.ndarray:
+    """Mark a freshly computed state array read-only, so a state can never change after creation."""
+    a.setflags(write=False)
+    return a
+
+
+def _zeros_like(params: object) -> np.ndarray:
+    return _frozen(np.zeros_like(_as_float_array("params", params)))
+
+
+def _as_float_array(name: str, value: object) -> np.ndarray:
+    try:
+        return np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be an array of real numbers, got {value!r}") from None
+
+
+def _per_run(name: str, value: Any, shape: tuple[int, ...]) -> Any:
+    """Align a per-run hyperparameter with an array of ``shape`` (trailing axes padded with 1).
+
+    A scalar passes through. An array with fewer axes than ``shape`` indexes runs along the leading
+    axes, so (n,) becomes (n, 1) for params of shape (n, d).
+    """
+    if np.ndim(value) == 0:
+        return value
+    value = np.asarray(value)
+    aligned = value.reshape(value.shape + (1,) * (len(shape) - value.ndim))
+    try:
+        fits = np.broadcast_shapes(aligned.shape, shape) == tuple(shape)
+    except ValueError:
+        fits = False
+    if not fits:
+        raise ValueError(
+            f"{name} has shape {value.shape}, which does not match params of shape {shape}; "
+            f"give one value per run, e.g. shape {shape[:-1]} or {(*shape[:-1], 1)}"
+        )
+    return aligned
+
+
+def _check_hyper(
+    name: str,
+    value: object,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    low_open: bool = False,
+    high_open: bool = False,
+) -> Hyperparameter:
+    """Validate a hyperparameter given as a number or as an array of per-run values."""
+    if not isinstance(value, (np.ndarray, list, tuple)) or np.ndim(value) == 0:
+        if isinstance(value, np.ndarray):
+            value = value.item()
+        return check_real(name, value, low=low, high=high, low_open=low_open, high_open=high_open)
+    arr = np.asarray(value)
+    if arr.dtype.kind not in "iuf" or arr.size == 0:
+        raise TypeError(f"{name} must be a real number or a non-empty array of them, got {value!r}")
+    arr = arr.astype(float)  # a private copy: later changes to the caller's array have no effect
+    bad = ~np.isfinite(arr)
+    if low is not None:
+        bad |= arr <= low if low_open else arr < low
+    if high is not None:
+        bad |= arr >= high if high_open else arr > high
+    if bad.any():
+        # Report the first offending entry with its index, its value and the valid range.
+        index = tuple(int(i) for i in np.argwhere(bad)[0])
+        check_real(
+            f"{name}[{', '.join(map(str, index))}]",
+            float(arr[index]),
+            low=low,
+            high=high,
+            low_open=low_open,
+            high_open=high_open,
+        )
+    return _frozen(arr)
+
+
+def _check_learning_rate(value: object) -> tuple[Callable[[int], Any], LearningRate]:
+    """Return ``(schedule, value_for_display)`` for a number, an array of rates or a schedule."""
+    if callable(value):
+        first = value(0)
+        numeric = isinstance(first, numbers.Real | np.ndarray)
+        arr = np.asarray(first, dtype=float) if numeric else None
+        if arr is None or not np.all(np.isfinite(arr)) or np.any(arr < 0):
+            raise ValueError(
+                "learning_rate schedule must return finite rates ≥ 0, "
+                f"got {first!r} at step 0 from {value!r}"
+            )
+        return value, value
+    rate = _check_hyper("learning_rate", value, low=0.0, low_open=True)
+    if isinstance(rate, float):
+        return constant(rate), rate
+    return _ArrayRate(rate), rate
+
+
+class _ArrayRate:
+    """The schedule of a fixed array of per-run learning rates."""
+
+    def __init__(self, rates: np.ndarray) -> None:
+        self.rates = rates
+
+    def __call__(self, t: int | np.ndarray) -> np.ndarray:
+        if np.ndim(t) == 0:
+            return self.rates
+        return np.broadcast_to(self.rates, np.shape(t) + self.rates.shape).copy()
+
+    def __repr__(self) -> str:
+        return repr(self.rates)
+
+
+def _build(
+    name: str,
+    learning_rate: object,
+    hyperparams: dict[str, Any],
+    init: Callable[[np.ndarray], NamedTuple],
+    direction: _Direction,
+) -> Optimizer:
+    """Assemble an :class:`Optimizer` from a direction rule and the shared learning-rate step."""
+    schedule, shown = _check_learning_rate(learning_rate)
+
+    def update(
+        grads: object, state: NamedTuple, params: object = None, *, hessian: object = None
+    ) -> tuple[np.ndarray, NamedTuple]:
+        g = _as_float_array("grads", grads)
+        if params is not None and np.shape(params) != g.shape:
+            raise ValueError(
+                f"grads has shape {g.shape} but params has shape {np.shape(params)}; "
+                "they must match"
+            )
+        for field, value in zip(state._fields, state, strict=True):
+            if isinstance(value, np.ndarray) and value.shape != g.shape:
+                raise ValueError(
+                    f"grads has shape {g.shape} but the state ({field}) was initialised for "
+                    f"params of shape {value.shape}"
+                )
+        rate = _per_run("learning_rate", schedule(state.count), g.shape)
+        # A diverging run overflows to inf/nan instead of warning; the caller detects it.
+        with np.errstate(over="ignore", invalid="ignore"):
+            d, new_state = direction(g, state, hessian)
+            return _descend(d, rate), new_state
+
+    update.__doc__ = (
+        f"One {name} step: ``(grads, state, params=None, *, hessian=None) -> (updates, state)``."
+    )
+    return Optimizer(name, init, update, schedule, {"learning_rate": shown, **hyperparams})
+
+
+def _ema(average: np.ndarray, value: np.ndarray, decay: Any) -> np.ndarray:
+    """Exponential moving average ``decay · average + (1 − decay) · value`` (shared by RMSProp
+    and Adam, so that Adam with b1 = 0 and RMSProp agree bit for bit)."""
+    return decay * average + (1.0 - decay) * value
+
+
+def _debias(average: np.ndarray, decay: Any, t: int) -> np.ndarray:
+    """Bias correction ``average / (1 − decay^t)`` of a zero-initialised moving average."""
+    return average / (1.0 - np.power(decay, t))
+
+
+def _check_bool(name: str, value: object) -> bool:
+    if not isinstance(value, bool | np.bool_):
+        raise TypeError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
+
+
+# ----------------------------------------------------------------------------------------------
+# Optimizers
+# ----------------------------------------------------------------------------------------------
+
+
+def gd(learning_rate: LearningRate) -> Optimizer:
+    """Gradient descent.
+
+    Rule: Δθ = −α_t g.
+
+    Args:
+        learning_rate: α, a number > 0, an array of per-run rates, or a schedule ``t -> α_t``.
+
+    Returns:
+        An :class:`Optimizer` whose state is ``CountState(count)``.
+
+    Example:
+        >>> import numpy as np
+        >>> from widgets.optimizers import gd
+        >>> opt = gd(learning_rate=0.1)
+        >>> params = np.array([1.0, -2.0])
+        >>> state = opt.init(params)
+        >>> updates, state = opt.update(np.array([2.0, -4.0]), state, params)
+        >>> params + updates
+        array([ 0.8, -1.6])
+
+    Reference: ``torch.optim.SGD`` with momentum=0; A. Cauchy, "Méthode générale pour la résolution
+    des systèmes d'équations simultanées", C. R. Acad. Sci. Paris 25, 1847.
+    """
+
+    def init(params: object) -> CountState:
+        _as_float_array("params", params)
+        return CountState(0)
+
+    def direction(g: np.ndarray, state: CountState, hessian: Any) -> tuple[np.ndarray, CountState]:
+        return g, CountState(state.count + 1)
+
+    return _build("gd", learning_rate, {}, init, direction)
+
+
+def _trace(name: str, learning_rate: LearningRate, mu: object, use_nesterov: bool) -> Optimizer:
+    """Heavy-ball or Nesterov momentum: both keep the same buffer and differ only in the step."""
+    mu = _check_hyper("momentum", mu, low=0.0, high=1.0, high_open=True)
+
+    def init(params: object) -> MomentumState:
+        return MomentumState(0, _zeros_like(params))
+
+    def direction(
+        g: np.ndarray, state: MomentumState, hessian: Any
+    ) -> tuple[np.ndarray, MomentumState]:
+        m = _per_run("momentum", mu, g.shape)
+        # v starts at 0, so the first step gives v = g: PyTorch's "b_1 = g_1" with dampening 0.
+        trace = m * state.trace + g
+        step = g + m * trace if use_nesterov else trace
+        return step, MomentumState(state.count + 1, _frozen(trace))
+
+    return _build(name, learning_rate, {"momentum": mu}, init, direction)
+
+
+def momentum(learning_rate: LearningRate, momentum: Hyperparameter = 0.9) -> Optimizer:
+    """Heavy-ball momentum (PyTorch SGD with momentum, dampening 0).
+
+    Rule: v_t = μ v_{t−1} + g_t (v_0 = 0, so v_1 = g_1);  Δθ = −α_t v_t.
+
+    Args:
+        learning_rate: α, a number > 0, an array of per-run rates, or a schedule.
+        momentum: μ in [0, 1), or an array of per-run values.
+
+    Returns:
+        An :class:`Optimizer` whose state is ``MomentumState(count, trace)``.
+
+    Example:
+        >>> import numpy as np
+        >>> from widgets.optimizers import momentum
+        >>> opt = momentum(learning_rate=0.1, momentum=0.5)
+        >>> params = np.array([1.0])
+        >>> state = opt.init(params)
+        >>> for _ in range(2):  # the same gradient twice: v = 1, then 0.5·1 + 1 = 1.5
+        ...     updates, state = opt.update(np.array([1.0]), state, params)
+        ...     params = params + updates
+        >>> params
+        array([0.75])
+
+    Reference: ``torch.optim.SGD(momentum=μ)``; B. T. Polyak, "Some methods of speeding up the
+    convergence of iteration methods", USSR Comput. Math. Math. Phys. 4(5), 1964.
+    """
+    return _trace("momentum", learning_rate, momentum, use_nesterov=False)
+
+
+def nesterov(learning_rate: LearningRate, momentum: Hyperparameter = 0.9) -> Optimizer:
+    """Nesterov momentum in PyTorch's form (SGD with nesterov=True, dampening 0).
+
+    Rule: v_t = μ v_{t−1} + g_t (v_0 = 0);  Δθ = −α_t (g_t + μ v_t).
+
+    The look-ahead of Nesterov's method is folded into the step: the parameters are moved by the
+    current gradient plus the momentum that the next step will carry.
+
+    Args:
+        learning_rate: α, a number > 0, an array of per-run rates, or a schedule.
+        momentum: μ in [0, 1), or an array of per-run values.
+
+    Returns:
+        An :class:`Optimizer` whose state is ``MomentumState(count, trace)``.
+
+    Example:
+        >>> import numpy as np
+        >>> from widgets.optimizers import nesterov
+        >>> opt = nesterov(learning_rate=0.1, momentum=0.5)
+        >>> params = np.array([1.0])
+        >>> updates, state = opt.update(np.array([1.0]), opt.init(params), params)
+        >>> updates  # −0.1 · (1 + 0.5 · 1)
+        array([-0.15])
+
+    Reference: ``torch.optim.SGD(momentum=μ, nesterov=True)``; I. Sutskever, J. Martens, G. Dahl,
+    G. Hinton, "On the importance of initialization and momentum in deep learning", ICML 2013;
+    Y. Nesterov, "A method for solving the convex programming problem with convergence rate
+    O(1/k²)", Soviet Math. Dokl. 27, 1983.
+    """
+    return _trace("nesterov", learning_rate, momentum, use_nesterov=True)
+
+
+def adagrad(
+    learning_rate: LearningRate = 1e-2,
+    eps: Hyperparameter = 1e-10,
+    initial_accumulator_value: Hyperparameter = 0.0,
+) -> Optimizer:
+    """Adagrad: per-coordinate steps scaled by the root of the sum of all past squared gradients.
+
+    Rule: s_t = s_{t−1} + g_t² (s_0 = initial_accumulator_value);  Δθ = −α_t g_t / (√s_t + ε).
+
+    Args:
+        learning_rate: α, a number > 0, an array of per-run rates, or a schedule.
+        eps: ε > 0, added outside the square root as in PyTorch.
+        initial_accumulator_value: s_0 ≥ 0.
+
+    Returns:
+        An :class:`Optimizer` whose state is ``AdagradState(count, sum_of_squares)``.
+
+    Example:
+        >>> import numpy as np
+        >>> from widgets.optimizers import adagrad
+        >>> opt = adagrad(learning_rate=0.1)
+        >>> params = np.array([1.0, 1.0])
+        >>> updates, state = opt.update(np.array([4.0, -0.01]), opt.init(params), params)
+        >>> updates.round(6)  # the first step is −α·sign(g), whatever the gradient's size
+        array([-0.1,  0.1])
+
+    Reference: ``torch.optim.Adagrad`` (lr_decay = 0); J. Duchi, E. Hazan, Y. Singer, "Adaptive
+    Subgradient Methods for Online Learning and Stochastic Optimization", JMLR 12, 2011.
+    """
+    eps = _check_hyper("eps", eps, low=0.0, low_open=True)
+    s0 = _check_hyper("initial_accumulator_value", initial_accumulator_value, low=0.0)
+
+    def init(params: object) -> AdagradState:
+        p = _as_float_array("params", params)
+        return AdagradState(0, _frozen(np.broadcast_to(s0, p.shape).astype(float)))
+
+    def direction(
+        g: np.ndarray, state: AdagradState, hessian: Any
+    ) -> tuple[np.ndarray, AdagradState]:
+        s = state.sum_of_squares + g * g
+        step = g / (np.sqrt(s) + _per_run("eps", eps, g.shape))
+        return step, AdagradState(state.count + 1, _frozen(s))
+
+    settings = {"eps": eps, "initial_accumulator_value": s0}
+    return _build("adagrad", learning_rate, settings, init, direction)
+
+
+def rmsprop(
+    learning_rate: LearningRate = 1e-2,
+    decay: Hyperparameter = 0.99,
+    eps: Hyperparameter = 1e-8,
+    bias_correction: bool = False,
+) -> Optimizer:
+    """RMSProp: steps scaled by a moving root-mean-square of recent gradients.
+
+    Rule: v_t = ρ v_{t−1} + (1 − ρ) g_t² (v_0 = 0);
+          v̂_t = v_t / (1 − ρ^t) if bias_correction else v_t;
+          Δθ = −α_t g_t / (√v̂_t + ε).
+
+    Without bias correction (PyTorch's rule) the first steps are large, since v_1 = (1 − ρ) g_1²
+    underestimates g²; with it, RMSProp equals Adam with b1 = 0.
+
+    Args:
+        learning_rate: α, a number > 0, an array of per-run rates, or a schedule.
+        decay: ρ in [0, 1) (PyTorch's ``alpha``).
+        eps: ε > 0, added outside the square root as in PyTorch.
+        bias_correction: divide v by 1 − ρ^t as Adam does.
+
+    Returns:
+        An :class:`Optimizer` whose state is ``RMSPropState(count, nu)``.
+
+    Example:
+        >>> import numpy as np
+        >>> from widgets.optimizers import rmsprop
+        >>> opt = rmsprop(learning_rate=0.01, decay=0.99)
+        >>> params = np.array([1.0])
+        >>> updates, state = opt.update(np.array([3.0]), opt.init(params), params)
+        >>> updates.round(6)  # −0.01 · 3 / √(0.01 · 9) = −0.1
+        array([-0.1])
+
+    Reference: ``torch.optim.RMSprop`` (centered=False, momentum=0); T. Tieleman, G. Hinton,
+    "Lecture 6.5 — RMSProp", COURSERA: Neural Networks for Machine Learning, 2012.
+    """
+    decay = _check_hyper("decay", decay, low=0.0, high=1.0, high_open=True)
+    eps = _check_hyper("eps", eps, low=0.0, low_open=True)
+    bias_correction = _check_bool("bias_correction", bias_correction)
+
+    def init(params: object) -> RMSPropState:
+        return RMSPropState(0, _zeros_like(params))
+
+    def direction(
+        g: np.ndarray, state: RMSPropState, hessian: Any
+    ) -> tuple[np.ndarray, RMSPropState]:
+        rho = _per_run("decay", decay, g.shape)
+        nu = _ema(state.nu, g * g, rho)
+        nu_hat = _debias(nu, rho, state.count + 1) if bias_correction else nu
+        step = g / (np.sqrt(nu_hat) + _per_run("eps", eps, g.shape))
+        return step, RMSPropState(state.count + 1, _frozen(nu))
+
+    settings = {"decay": decay, "eps": eps, "bias_correction": bias_correction}
+    return _build("rmsprop", learning_rate, settings, init, direction)
+
+
+def adam(
+    learning_rate: LearningRate = 1e-3,
+    b1: Hyperparameter = 0.9,
+    b2: Hyperparameter = 0.999,
+    eps: Hyperparameter = 1e-8,
+    bias_correction: bool = True,
+) -> Optimizer:
+    """Adam: momentum on the gradient, steps scaled by a moving RMS, both bias-corrected.
+
+    Rule: m_t = β1 m_{t−1} + (1 − β1) g_t;  v_t = β2 v_{t−1} + (1 − β2) g_t²  (m_0 = v_0 = 0);
+          m̂_t = m_t / (1 − β1^t),  v̂_t = v_t / (1 − β2^t)   (if bias_correction, else m̂ = m, v̂ = v);
+          Δθ = −α_t m̂_t / (√v̂_t + ε).
+
+    Args:
+        learning_rate: α, a number > 0, an array of per-run rates, or a schedule.
+        b1: β1 in [0, 1), decay of the gradient average.
+        b2: β2 in (0, 1), decay of the squared-gradient average.
+        eps: ε > 0, added outside the square root of the bias-corrected v̂ (as in the paper and
+            PyTorch).
+        bias_correction: divide m and v by 1 − β^t; switch off to see why it is there.
+
+    Returns:
+        An :class:`Optimizer` whose state is ``AdamState(count, mu, nu)``.
+
+    Example:
+        >>> import numpy as np
+        >>> from widgets.optimizers import adam
+        >>> opt = adam(learning_rate=0.1)
+        >>> params = np.array([1.0, 1.0])
+        >>> updates, state = opt.update(np.array([5.0, -0.2]), opt.init(params), params)
+        >>> updates.round(6)  # with bias correction the first step is −α·sign(g)
+        array([-0.1,  0.1])
+
+    Reference: ``torch.optim.Adam`` (amsgrad=False); D. P. Kingma, J. Ba, "Adam: A Method for
+    Stochastic Optimization", ICLR 2015 (arXiv:1412.6980), Algorithm 1.
+    """
+    b1 = _check_hyper("b1", b1, low=0.0, high=1.0, high_open=True)
+    b2 = _check_hyper("b2", b2, low=0.0, high=1.0, low_open=True, high_open=True)
+    eps = _check_hyper("eps", eps, low=0.0, low_open=True)
+    bias_correction = _check_bool("bias_correction", bias_correction)
+
+    def init(params: object) -> AdamState:
+        return AdamState(0, _zeros_like(params), _zeros_like(params))
+
+    def direction(g: np.ndarray, state: AdamState, hessian: Any) -> tuple[np.ndarray, AdamState]:
+        beta1, beta2 = _per_run("b1", b1, g.shape), _per_run("b2", b2, g.shape)
+        t = state.count + 1
+        mu = _ema(state.mu, g, beta1)
+        nu = _ema(state.nu, g * g, beta2)
+        mu_hat = _debias(mu, beta1, t) if bias_correction else mu
+        nu_hat = _debias(nu, beta2, t) if bias_correction else nu
+        step = mu_hat / (np.sqrt(nu_hat) + _per_run("eps", eps, g.shape))
+        return step, AdamState(t, _frozen(mu), _frozen(nu))
+
+    settings = {"b1": b1, "b2": b2, "eps": eps, "bias_correction": bias_correction}
+    return _build("adam", learning_rate, settings, init, direction)
+
+
+def newton(learning_rate: LearningRate = 1.0, damping: Hyperparameter = 0.0) -> Optimizer:
+    """Damped Newton's method: precondition the gradient by the inverse Hessian.
+
+    Rule: Δθ = −α_t (H + λ I)⁻¹ g, with H the Hessian at the current parameters, passed as
+    ``update(grads, state, params, hessian=H)``.
+
+    With α = 1 and λ = 0 one step lands exactly on the minimiser of a quadratic. Nothing is
+    silently fixed: an indefinite H is used as it is (so Newton can step towards a saddle or a
+    maximum), and a singular H + λI gives NaN updates for that run.
+
+    Args:
+        learning_rate: α, a number > 0 (1 is the pure Newton step), an array, or a schedule.
+        damping: λ ≥ 0, added to the diagonal of H (Levenberg–Marquardt style), or per-run values.
+
+    Returns:
+        An :class:`Optimizer` whose state is ``CountState(count)``.
+
+    Example:
+        >>> import numpy as np
+        >>> from widgets.optimizers import newton
+        >>> A = np.array([[3.0, 1.0], [1.0, 2.0]])  # f(w) = ½ wᵀAw, minimised at 0
+        >>> opt = newton()
+        >>> params = np.array([1.0, -1.0])
+        >>> updates, state = opt.update(A @ params, opt.init(params), params, hessian=A)
+        >>> np.abs(params + updates).max() < 1e-15
+        np.True_
+
+    Reference: S. Boyd, L. Vandenberghe, "Convex Optimization", Cambridge University Press, 2004,
+    §9.5; J. Nocedal, S. J. Wright, "Numerical Optimization", 2nd ed., Springer, 2006, ch. 3.
+    """
+    damping = _check_hyper("damping", damping, low=0.0)
+
+    def init(params: object) -> CountState:
+        _as_float_array("params", params)
+        return CountState(0)
+
+    def direction(g: np.ndarray, state: CountState, hessian: Any) -> tuple[np.ndarray, CountState]:
+        if hessian is None:
+            raise ValueError(
+                "newton needs the Hessian: call update(grads, state, params, hessian=H) "
+                "with H of shape (..., d, d)"
+            )
+        h = _as_float_array("hessian", hessian)
+        d = g.shape[-1] if g.ndim else 1
+        if h.ndim < 2 or h.shape[-2:] != (d, d):
+            raise ValueError(
+                f"hessian must have shape (..., {d}, {d}) to match grads of shape {g.shape}, "
+                f"got {h.shape}"
+            )
+        try:
+            batch = np.broadcast_shapes(h.shape[:-2], g.shape[:-1])
+        except ValueError:
+            raise ValueError(
+                f"hessian of shape {h.shape} does not match grads of shape {g.shape}"
+            ) from None
+        if np.ndim(damping) or damping != 0.0:
+            lam = _per_run("damping", damping, (*batch, d, d))
+            h = h + lam * np.eye(d)
+        return _solve(h, g), CountState(state.count + 1)
+
+    return _build("newton", learning_rate, {"damping": damping}, init, direction)
+
+
+def _solve(h: np.ndarray, g: np.ndarray) -> np.ndarray:
+    """Solve h x = g over leading axes; singular systems give NaN for their run only."""
+    try:
+        return np.linalg.solve(h, g[..., np.newaxis])[..., 0]
+    except np.linalg.LinAlgError:
+        pass
+    # Rare path: one system is exactly singular; solve the runs one by one to keep the others.
+    batch = np.broadcast_shapes(h.shape[:-2], g.shape[:-1])
+    d = g.shape[-1]
+    hb, gb = np.broadcast_to(h, (*batch, d, d)), np.broadcast_to(g, (*batch, d))
+    out = np.empty((*batch, d))
+    for index in np.ndindex(batch):
+        try:
+            out[index] = np.linalg.solve(hb[index], gb[index])
+        except np.linalg.LinAlgError:
+            out[index] = np.nan
+    return out
+
+
+# ----------------------------------------------------------------------------------------------
+# Registry
+# ----------------------------------------------------------------------------------------------
+
+OPTIMIZERS: dict[str, Callable[..., Optimizer]] = {
+    "gd": gd,
+    "momentum": momentum,
+    "nesterov": nesterov,
+    "adagrad": adagrad,
+    "rmsprop": rmsprop,
+    "adam": adam,
+    "newton": newton,
+}
+
+_NEEDS_HESSIAN = frozenset({"newton"})
+
+
+def make_optimizer(name: str, **kwargs: Any) -> Optimizer:
+    """Build an optimizer from its registry name and keyword settings.
+
+    Args:
+        name: one of ``OPTIMIZERS`` ("gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam",
+            "newton").
+        **kwargs: the constructor's arguments, e.g. ``learning_rate=0.1, momentum=0.9``.
+
+    Returns:
+        The :class:`Optimizer`.
+
+    Example:
+        >>> from widgets.optimizers import make_optimizer
+        >>> make_optimizer("momentum", learning_rate=0.1, momentum=0.8)
+        momentum(learning_rate=0.1, momentum=0.8)
+    """
+    check_choice("optimizer", name, OPTIMIZERS)
+    constructor = OPTIMIZERS[name]
+    valid = list(inspect.signature(constructor).parameters)
+    for key in kwargs:
+        if key not in valid:
+            raise TypeError(
+                f"{name} has no parameter {key!r}; valid parameters are: "
+                + ", ".join(map(repr, valid))
+            )
+    return constructor(**kwargs)
+
+
+def needs_hessian(opt: Optimizer | str) -> bool:
+    """True if ``opt`` (an Optimizer or a registry name) needs ``hessian=`` in its update.
+
+    Example:
+        >>> from widgets.optimizers import gd, needs_hessian, newton
+        >>> needs_hessian(newton()), needs_hessian(gd(0.1)), needs_hessian("newton")
+        (True, False, True)
+    """
+    if isinstance(opt, str):
+        check_choice("optimizer", opt, OPTIMIZERS)
+        return opt in _NEEDS_HESSIAN
+    if isinstance(opt, Optimizer):
+        return opt.name in _NEEDS_HESSIAN
+    raise TypeError(f"opt must be an Optimizer or an optimizer name, got {opt!r}")
