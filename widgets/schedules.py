@@ -59,6 +59,11 @@ class _Constant(Schedule):
     def __init__(self, lr: float) -> None:
         self.lr = lr
 
+    def __call__(self, t: int | np.ndarray) -> float | np.ndarray:
+        if type(t) is int and t >= 0:  # the hot path of every optimizer step
+            return self.lr
+        return super().__call__(t)
+
     def rate(self, t: np.ndarray) -> np.ndarray:
         return np.full(t.shape, self.lr)
 
