@@ -1,0 +1,96 @@
+"""Update latency of every explorer, measured beside the re-create-the-figure approach.
+
+For each explorer in ``widgets.EXPLORERS`` at its default size, one slider is swept through a
+sequence of values. "in place" times ``control.value = v``: the observer runs the model, updates
+the artists and blits them into the Agg buffer (the image ready to send). "re-create" times what
+``interact`` + ``plt.figure`` does for the same setting: build a new figure with every artist and
+draw it in full. Both run in the same process, interleaved, so machine noise hits both alike.
+
+Run:  .venv/bin/python benchmarks/bench_explorers.py [--repeats 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import time
+
+os.environ.setdefault("DESCENT_BACKEND", "agg")
+
+import ipywidgets as ipw
+import matplotlib
+import numpy as np
+
+from widgets.explorers import EXPLORERS
+
+FRAME_MS = 1000 / 60
+
+
+def sweep_control(ex):
+    """The slider a learner moves most: the first float/int slider of the explorer."""
+    for name, c in ex.controls.items():
+        if isinstance(c, ipw.FloatLogSlider):
+            return name, list(np.geomspace(c.base**c.min, c.base**c.max, 40))
+        if isinstance(c, ipw.FloatSlider):
+            return name, list(np.linspace(c.min, c.max, 40))
+        if isinstance(c, ipw.IntSlider):
+            return name, [int(v) for v in np.linspace(c.min, c.max, 40)]
+    raise RuntimeError(f"{type(ex).__name__} has no slider")
+
+
+def percentile(xs, q):
+    return float(np.percentile(np.asarray(xs), q))
+
+
+def bench(cls, repeats: int):
+    ex = cls()
+    name, values = sweep_control(ex)
+    control = ex.controls[name]
+    in_place, recreate = [], []
+    for i in range(repeats):
+        v = values[i % len(values)]
+        if control.value == v:
+            v = values[(i + 1) % len(values)]
+        t0 = time.perf_counter()
+        control.value = v
+        in_place.append(time.perf_counter() - t0)
+        if ex.last_error is not None:
+            raise RuntimeError(f"{cls.__name__}: {ex.last_error!r}")
+        if i % 4 == 0:  # re-creating is slow; sample it every fourth step
+            t0 = time.perf_counter()
+            view = ex.make_view()
+            view.update(ex.state)
+            view.figure.canvas.draw()
+            recreate.append(time.perf_counter() - t0)
+    return name, in_place, recreate
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=200)
+    args = parser.parse_args()
+    print(
+        f"Python {platform.python_version()}, matplotlib {matplotlib.__version__}, "
+        f"numpy {np.__version__}, {os.cpu_count()} cores"
+    )
+    print(
+        f"{'explorer':<28}{'slider':<12}{'median ms':>10}{'p95 ms':>9}"
+        f"{'re-create ms':>14}{'ratio':>8}{'≤ 16.7 ms':>11}"
+    )
+    worst = 0.0
+    for cls in EXPLORERS:
+        name, fast, slow = bench(cls, args.repeats)
+        med, p95 = 1e3 * statistics.median(fast), 1e3 * percentile(fast, 95)
+        ref = 1e3 * statistics.median(slow)
+        worst = max(worst, med)
+        print(
+            f"{cls.__name__:<28}{name:<12}{med:>10.2f}{p95:>9.2f}{ref:>14.1f}"
+            f"{ref / med:>7.0f}×{'yes' if med <= FRAME_MS else 'NO':>11}"
+        )
+    print(f"slowest median update: {worst:.2f} ms (one 60 Hz frame = {FRAME_MS:.1f} ms)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,283 @@
+"""Descent1DExplorer: the drawn data equal the model's, the status follows the theory.
+
+Every test sets controls programmatically (headless Agg) and compares the artists' data with an
+independent computation: ``simulate`` called directly, or the closed form w_t = (1 − αc)^t w₀ of
+gradient descent on (c/2)·w².
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from widgets.explorers.descent1d import (
+    LOSS_FLOOR,
+    MINIMA_CHOICES,
+    N_ARROWS,
+    REGIMES,
+    Descent1DExplorer,
+    descent1d_state,
+    make_objective_1d,
+    minimum_question,
+    regime_question,
+)
+from widgets.objectives import LogCosh1D, Quadratic1D, Quartic1D
+from widgets.optimizers import gd
+from widgets.simulate import simulate
+
+RTOL = 1e-12  # the view draws the model's numbers unchanged
+
+
+def drawn_arrows(ex: Descent1DExplorer) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(offsets, U, V) of the arrows actually drawn (unmasked)."""
+    q = ex.view.arrows
+    keep = np.ones(q.N, bool) if q.Umask is np.ma.nomask else ~np.asarray(q.Umask, bool)
+    return q.get_offsets()[keep], q.U[keep], q.V[keep]
+
+
+def all_finite(ex: Descent1DExplorer) -> bool:
+    v = ex.view
+    arrays = [
+        *v.points.get_data(),
+        *v.loss.get_data(),
+        *v.current.get_data(),
+        *v.tangent.get_data(),
+        *v.predicted.get_data(),
+        v.arrows.get_offsets(),
+    ]
+    return all(np.all(np.isfinite(np.asarray(a, dtype=float))) for a in arrays)
+
+
+# -- drawn data equal the model's ---------------------------------------------------------------
+def test_default_path_matches_simulate_and_closed_form():
+    ex = Descent1DExplorer()
+    ref = simulate(Quadratic1D(1.0), gd(0.3), [2.5], 60, tol=1e-6)
+    w = ref.params[:, 0]
+    # independent reference: each step multiplies w by 1 − αc = 0.7
+    np.testing.assert_allclose(w, 2.5 * 0.7 ** np.arange(w.size), rtol=1e-12)
+    x, y = ex.view.points.get_data()
+    np.testing.assert_allclose(x, w, rtol=RTOL)
+    np.testing.assert_allclose(y, 0.5 * w**2, rtol=1e-12)
+    off, u, v = drawn_arrows(ex)
+    n = min(ref.stopped_at, N_ARROWS)
+    assert off.shape == (n, 2)
+    np.testing.assert_allclose(off[:, 0], w[:n], rtol=RTOL)
+    np.testing.assert_allclose(u, np.diff(w)[:n], rtol=RTOL)
+    np.testing.assert_allclose(v, np.diff(ref.loss)[:n], rtol=RTOL)
+    t, gap = ex.view.loss.get_data()
+    np.testing.assert_array_equal(t, np.arange(w.size))
+    np.testing.assert_allclose(gap, np.maximum(ref.loss, LOSS_FLOOR), rtol=RTOL)
+
+
+def test_predicted_curve_is_f0_times_factor_to_2t_and_matches_measured():
+    ex = Descent1DExplorer(alpha=0.3, curvature=2.0, start=2.0)
+    t, pred = ex.view.predicted.get_data()
+    f0 = 0.5 * 2.0 * 2.0**2
+    above = pred >= LOSS_FLOOR
+    np.testing.assert_allclose(pred[above], f0 * 0.4 ** (2 * t[above]), rtol=1e-9)
+    # the measured loss lies on the prediction (gradient descent on a quadratic is exact)
+    tm, gap = ex.view.loss.get_data()
+    k = min(tm.size, int(above.sum()))
+    np.testing.assert_allclose(gap[:k], pred[:k], rtol=1e-9)
+    assert "|1 − αc| = 0.4" in ex.view.factor_text.get_text()
+
+
+def test_step_slider_moves_the_current_point_and_tangent():
+    ex = Descent1DExplorer(alpha=1.5)
+    st = ex.state
+    ex.set(step=3)
+    x, y = ex.view.current.get_data()
+    assert (x[0], y[0]) == (st.w[3], st.f[3])
+    (a, b), (fa, fb) = ex.view.tangent.get_data()
+    assert (fb - fa) / (b - a) == pytest.approx(Quadratic1D(1.0).grad([st.w[3]])[0], rel=1e-9)
+    off, _, _ = drawn_arrows(ex)
+    assert off.shape[0] == 3
+    assert ex.view.loss.get_data()[0].size == 4
+    assert "at t = 3: w = " in ex.last_status.text
+
+
+def test_step_follows_the_budget_when_at_the_end():
+    ex = Descent1DExplorer(steps=60)
+    assert ex.value("step") == 60
+    ex.set(steps=120)
+    assert (ex.controls["step"].max, ex.value("step")) == (120, 120)
+    ex.set(step=10)
+    ex.set(steps=150)
+    assert ex.value("step") == 10  # a chosen step is kept
+    ex.set(steps=5)
+    assert ex.value("step") == 5  # and clamped to a shorter budget
+    assert ex.last_error is None
+
+
+def test_fresh_view_draws_the_same():
+    ex = Descent1DExplorer(objective="quartic", alpha=0.05, start=-2.0)
+    view = ex.make_view()
+    view.update(ex.state)
+    for a, b in ((view.points, ex.view.points), (view.loss, ex.view.loss)):
+        for da, db in zip(a.get_data(), b.get_data(), strict=True):
+            np.testing.assert_array_equal(da, db)
+
+
+# -- status in words, from the theory ---------------------------------------------------------
+def test_status_monotone_converged():
+    ex = Descent1DExplorer(alpha=0.3)
+    assert ex.last_status.kind == "converged"
+    assert ex.last_status.text.startswith(
+        "monotone: 1 − αc = 0.7 is in [0, 1), converges; converged in 42 steps"
+    )
+
+
+def test_status_oscillating_numbers_from_theory():
+    ex = Descent1DExplorer(alpha=0.4, curvature=4.0)  # 1 − αc = −0.6
+    assert ex.last_status.kind == "oscillating"
+    assert ex.last_status.text.startswith(
+        "oscillating: |1 − αc| = 0.6 with 1 − αc = -0.6 < 0, converges; converged in"
+    )
+
+
+def test_status_diverged_names_the_step_and_the_limit():
+    ex = Descent1DExplorer(alpha=1.2, curvature=2.0)  # 2/c = 1
+    traj = simulate(Quadratic1D(2.0), gd(1.2), [2.5], 60)
+    assert traj.diverged
+    assert ex.last_status.kind == "diverged"
+    assert ex.last_status.text.startswith(f"diverged at step {traj.diverged_at}: α = 1.2 > 2/c = 1")
+    assert all_finite(ex)
+
+
+def test_tiny_alpha_says_how_many_steps_the_theory_needs():
+    ex = Descent1DExplorer(alpha=1e-3, steps=50)
+    # |f′(w_t)| = c·2.5·0.999^t < 1e-6  ⇔  t > log(1e-6/2.5)/log(0.999)
+    needed = math.ceil(math.log(1e-6 / 2.5) / math.log(0.999))
+    assert f"the theory needs about {needed}" in ex.last_status.text
+    assert ex.last_status.kind == "info"
+
+
+def test_alpha_exactly_two_over_c_bounces_forever():
+    ex = Descent1DExplorer(alpha=2.0, curvature=1.0)
+    x, _ = ex.view.points.get_data()
+    np.testing.assert_allclose(np.abs(x), 2.5, rtol=1e-12)
+    assert "never converges" in ex.last_status.text
+
+
+def test_start_on_the_minimum_and_near_the_local_maximum():
+    ex = Descent1DExplorer(start=0.0)
+    assert ex.last_status.text.startswith("w₀ = 0 is already a stationary point")
+    # exactly on the quartic's local maximum: f′ = 0 there, so gradient descent never moves
+    peak = Quartic1D().local_maximizer
+    st = descent1d_state("quartic", 0.05, 1.0, peak, 60)
+    assert st.trajectory.stopped_at == 0 and "stationary point" in st.message
+
+
+def test_quartic_reaches_the_minimum_of_its_basin():
+    left = Descent1DExplorer(objective="quartic", alpha=0.03, start=-2.0)
+    right = Descent1DExplorer(objective="quartic", alpha=0.03, start=2.0)
+    mins = Quartic1D().minimizers[:, 0]
+    assert left.state.target == pytest.approx(mins[0])
+    assert "global" in left.last_status.text
+    assert right.state.target == pytest.approx(mins[1])
+    assert "local minimum" in right.last_status.text
+    assert left.controls["curvature"].disabled
+
+
+def test_log_cosh_bounded_gradient_bounces_instead_of_blowing_up():
+    ex = Descent1DExplorer(objective="log_cosh", alpha=3.0, curvature=1.0, start=-2.0, steps=200)
+    assert not ex.state.trajectory.diverged
+    assert ex.last_status.kind == "oscillating"
+    assert ex.last_status.text.startswith("oscillating without settling")
+    ref = simulate(LogCosh1D(1.0), gd(3.0), [-2.0], 200)
+    np.testing.assert_allclose(ex.view.points.get_data()[0], ref.params[:, 0], rtol=RTOL)
+
+
+@pytest.mark.parametrize("kind", ["quadratic", "quartic", "log_cosh"])
+@pytest.mark.parametrize("alpha", [1e-3, 3.0])
+@pytest.mark.parametrize("start", [-2.5, 2.5])
+def test_extremes_draw_only_finite_numbers(kind, alpha, start):
+    ex = Descent1DExplorer(objective=kind, alpha=alpha, curvature=4.0, start=start, steps=300)
+    assert ex.last_error is None
+    assert all_finite(ex)
+    for ax in ex.figure.axes:
+        assert all(map(math.isfinite, (*ax.get_xlim(), *ax.get_ylim())))
+
+
+def test_loss_axis_is_log_when_the_run_spans_decades_else_linear():
+    assert Descent1DExplorer(alpha=0.3).view.axes[1].get_yscale() == "log"
+    assert Descent1DExplorer(alpha=1e-3).view.axes[1].get_yscale() == "linear"
+
+
+def test_unknown_function_is_rejected_with_the_valid_names():
+    with pytest.raises(ValueError, match="'quadratic', 'quartic', 'log_cosh'"):
+        make_objective_1d("cubic")
+    with pytest.raises(ValueError):
+        Descent1DExplorer(objective="cubic")
+
+
+# -- predict, then run -------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("alpha", "answer"),
+    [(0.5, REGIMES[0]), (1.5, REGIMES[1]), (2.5, REGIMES[2])],
+)
+def test_regime_question_graded_from_theory(alpha, answer):
+    ex = Descent1DExplorer(alpha=alpha, question=regime_question())
+    assert not ex.view.loss.get_visible() and not ex.view.arrows.get_visible()
+    assert "prediction" in ex.status.value
+    wrong = next(c for c in REGIMES if c != answer)
+    assert ex.predict(wrong) is False
+    assert ex.predict(answer) is True
+    assert ex.view.loss.get_visible() and ex.view.arrows.get_visible()
+    assert "1 − αc" in ex.feedback.value
+
+
+def test_moving_the_step_keeps_the_run_revealed_but_a_new_alpha_hides_it():
+    ex = Descent1DExplorer(alpha=1.5, question=regime_question())
+    ex.predict(REGIMES[1])
+    ex.set(step=4)
+    assert ex.view.points.get_visible()
+    assert ex.feedback.value  # the verdict stays
+    ex.set(alpha=0.2)
+    assert not ex.view.points.get_visible()
+    assert ex.feedback.value == ""
+
+
+def test_regime_question_on_a_non_quadratic_is_graded_by_simulation():
+    ex = Descent1DExplorer(objective="log_cosh", alpha=1.5, start=-2.0, question=regime_question())
+    run = simulate(LogCosh1D(1.0), gd(1.5), [-2.0], 20_000)
+    assert run.converged
+    answer = ex.question.answer(ex)[0]
+    assert answer in REGIMES[:2]
+    assert ex.predict(answer) is True
+
+
+@pytest.mark.parametrize(
+    ("start", "alpha", "answer"),
+    [
+        (-2.0, 0.03, MINIMA_CHOICES[0]),
+        (2.0, 0.03, MINIMA_CHOICES[1]),
+        (2.0, 0.2, MINIMA_CHOICES[2]),
+    ],
+)
+def test_minimum_question_graded_by_simulation(start, alpha, answer):
+    ex = Descent1DExplorer(
+        objective="quartic", alpha=alpha, start=start, question=regime_question("quartic")
+    )
+    assert ex.question.choices == MINIMA_CHOICES
+    assert ex.predict(answer) is True
+
+
+@pytest.mark.parametrize(
+    ("alpha", "answer"),
+    [(0.05, MINIMA_CHOICES[1]), (0.08, MINIMA_CHOICES[0]), (0.11, MINIMA_CHOICES[2])],
+)
+def test_minimum_question_a_larger_step_jumps_over_the_hump(alpha, answer):
+    # From w₀ = 2.5 a small α settles in the nearer, shallower minimum; α = 0.08 overshoots the
+    # hump into the deeper one; α = 0.11 is unstable at both minima and never settles.
+    ex = Descent1DExplorer(objective="quartic", alpha=alpha, start=2.5, question=minimum_question())
+    run = simulate(Quartic1D(), gd(alpha), [2.5], 20_000)
+    mins = Quartic1D().minimizers[:, 0]
+    if answer == MINIMA_CHOICES[2]:
+        assert not run.converged
+    else:
+        expected = mins[0] if answer == MINIMA_CHOICES[0] else mins[1]
+        assert run.params[-1, 0] == pytest.approx(expected, abs=1e-5)
+    assert ex.predict(answer) is True

@@ -1,0 +1,271 @@
+"""LearningRateExplorer and LRRangeTestExplorer: drawn data equal the model's; theory in words.
+
+Controls are set programmatically (headless Agg); the artists' data are compared with the package
+called directly (``simulate``, ``sweep``, ``lr_range_test``) and with an independent closed form:
+gradient descent on ½wᵀAw gives w_t = (I − αA)^t w₀ exactly.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from widgets.explorers.learning_rate import (
+    ALPHA_RANGE,
+    SWEEP_LRS,
+    SWEEP_MOMENTA,
+    LearningRateExplorer,
+    LRRangeTestExplorer,
+    best_lr_question,
+    divergence_question,
+    lr_sweep,
+    make_schedule,
+    measured_rate,
+    predicted_loss,
+    rate_question,
+)
+from widgets.objectives import Quadratic1D, Quadratic2D, wdbc_logistic
+from widgets.optimizers import gd, momentum
+from widgets.schedules import constant, lr_range_test
+from widgets.simulate import simulate, sweep
+from widgets.theory import QuadraticTheory
+
+RTOL = 1e-12
+
+
+def closed_form_losses(A: np.ndarray, w0: np.ndarray, alpha: float, steps: int) -> np.ndarray:
+    """Loss of gradient descent on ½wᵀAw by repeated multiplication with I − αA."""
+    M = np.eye(len(w0)) - alpha * A
+    w, out = np.array(w0, float), []
+    for _ in range(steps + 1):
+        out.append(0.5 * w @ A @ w)
+        w = M @ w
+    return np.array(out)
+
+
+def finite_artists(ex) -> bool:
+    for ax in ex.figure.axes:
+        for line in ax.get_lines():
+            for arr in line.get_data():
+                if not np.all(np.isfinite(np.asarray(arr, dtype=float))):
+                    return False
+    return True
+
+
+# -- drawn data equal the model's ---------------------------------------------------------------
+def test_default_loss_curve_matches_simulate_and_the_closed_form():
+    ex = LearningRateExplorer(alpha=0.9)
+    q = Quadratic2D(condition_number=10.0)
+    ref = simulate(q, gd(constant(0.9)), None, 200, tol=1e-6)
+    t, y = ex.view.loss.get_data()
+    np.testing.assert_allclose(y, ref.loss, rtol=RTOL)
+    exact = closed_form_losses(q.A, q.start, 0.9, ref.stopped_at)
+    np.testing.assert_allclose(y, exact, rtol=1e-9)
+    # the theory curve (eigendirection sum) coincides with the measured loss
+    tp, yp = ex.view.predicted.get_data()
+    k = min(t.size, tp.size - 1)
+    np.testing.assert_allclose(yp[:k], y[:k], rtol=1e-9)
+    # and the two eigendirection components add up to it
+    comps = [line.get_data()[1] for line in ex.view.components]
+    n = min(c.size for c in comps) - 1
+    np.testing.assert_allclose(comps[0][:n] + comps[1][:n], yp[:n], rtol=1e-9)
+
+
+def test_predicted_loss_splits_into_eigendirections():
+    A = np.array([[2.0, 0.5], [0.5, 1.0]])
+    th = QuadraticTheory.from_matrix(A)
+    w0 = np.array([1.0, -2.0])
+    rates = np.full(30, 0.3)
+    total, comps = predicted_loss(th, w0, rates)
+    np.testing.assert_allclose(total, closed_form_losses(A, w0, 0.3, 30), rtol=1e-10)
+    assert comps.shape == (2, 31)
+
+
+def test_status_inside_the_band_with_measured_and_predicted_rate():
+    ex = LearningRateExplorer(alpha=0.9)  # λ = (0.1, 1): factors 0.91 and 0.1
+    text = ex.last_status.text
+    assert text.startswith("α = 0.9 is inside the stable band (0, 2)")
+    assert "measured rate 0.91 vs predicted 0.91" in text
+    ref = simulate(Quadratic2D(10.0), gd(0.9), None, 200)
+    assert f"converged in {ref.stopped_at} steps" in text
+    assert ex.last_status.kind == "converged"
+
+
+def test_status_outside_the_band_diverges():
+    ex = LearningRateExplorer(alpha=1.0, problem="1d", lam_max=4.0)  # 2/λ = 0.5
+    assert ex.last_status.text.startswith("α = 1 is outside the stable band (0, 0.5)")
+    assert ex.last_status.kind == "diverged"
+    assert finite_artists(ex)
+
+
+def test_band_and_best_rate_marks_follow_the_spectrum():
+    ex = LearningRateExplorer(kappa=4.0, lam_max=2.0)  # λ = (0.5, 2)
+    band = ex.view.band
+    assert band.get_x() + band.get_width() == pytest.approx(1.0)  # 2/λmax
+    assert ex.view.best_line.get_xdata()[0] == pytest.approx(2.0 / 2.5)  # 2/(λmin + λmax)
+    x, y = ex.view.rate_gd.get_data()
+    np.testing.assert_allclose(y, np.max(np.abs(1 - np.outer(x, [0.5, 2.0])), axis=1), rtol=1e-12)
+
+
+def test_heatmap_is_the_sweep_and_is_not_recomputed_on_alpha_or_mu():
+    ex = LearningRateExplorer(kappa=7.0, steps=100)
+    ref = sweep(Quadratic2D(7.0), "momentum", SWEEP_LRS, SWEEP_MOMENTA, steps=100)
+    img = ex.view.image.get_array()
+    assert img.shape == (SWEEP_MOMENTA.size, SWEEP_LRS.size)
+    np.testing.assert_array_equal(np.ma.getmaskarray(img), ref.diverged)
+    expected = np.where(ref.steps_to_converge >= 0, ref.steps_to_converge, 100)
+    np.testing.assert_array_equal(img[~ref.diverged], expected[~ref.diverged])
+    misses = lr_sweep.cache_info().misses
+    ex.set(alpha=0.3)
+    ex.set(momentum=0.5)
+    ex.set(alpha=1.7, momentum=0.2)
+    assert lr_sweep.cache_info().misses == misses
+    assert ex.view.image.get_array() is img  # the image data were not touched
+    ex.set(kappa=8.0)
+    assert lr_sweep.cache_info().misses == misses + 1
+
+
+def test_heat_marker_sits_at_the_current_setting():
+    ex = LearningRateExplorer(alpha=0.25, momentum=0.6)
+    x, y = ex.view.heat_marker.get_data()
+    assert (x[0], y[0]) == pytest.approx((math.log10(0.25), 0.6))
+
+
+def test_momentum_run_and_rate_match_heavy_ball_theory():
+    ex = LearningRateExplorer(alpha=0.5, momentum=0.5)
+    ref = simulate(Quadratic2D(10.0), momentum(0.5, 0.5), None, 200)
+    np.testing.assert_allclose(ex.view.loss.get_data()[1], ref.loss, rtol=RTOL)
+    rho = QuadraticTheory.from_objective(Quadratic2D(10.0)).momentum_rate_at(0.5, 0.5)
+    assert measured_rate(ref) == pytest.approx(rho, rel=0.05)
+    assert "heavy ball is stable" in ex.last_status.text
+    x, y = ex.view.rate_mom.get_data()
+    assert y[np.argmin(np.abs(x - 0.5))] == pytest.approx(rho, rel=0.02)
+
+
+@pytest.mark.parametrize("kind", ["constant", "step", "exponential", "cosine", "warmup"])
+def test_schedule_curve_and_run(kind):
+    ex = LearningRateExplorer(
+        schedule=kind, alpha=1.5, steps=120, gamma=0.5, step_size=30, half_life=40, warmup=15
+    )
+    sched = make_schedule(kind, 1.5, 120, gamma=0.5, step_size=30, half_life=40, warmup=15)
+    rates = sched(np.arange(120))
+    t, y = ex.view.sched.get_data()
+    np.testing.assert_array_equal(t, np.arange(120))
+    np.testing.assert_allclose(y, np.maximum(rates, ALPHA_RANGE[0] / 10), rtol=RTOL)
+    ref = simulate(Quadratic2D(10.0), gd(sched), None, 120)
+    np.testing.assert_allclose(ex.view.loss.get_data()[1], ref.loss, rtol=RTOL)
+    # gradient descent with any schedule is still exact in the eigenbasis
+    tp, yp = ex.view.predicted.get_data()
+    k = min(ref.loss.size, tp.size - 1)
+    np.testing.assert_allclose(yp[:k], ref.loss[:k], rtol=1e-8)
+    if kind != "constant":
+        assert "schedule: α_t from" in ex.last_status.text
+    # over the run's second half the flat direction dominates: max |1 − α_t λ| is what happens
+    assert ex.state.measured == pytest.approx(ex.state.predicted_rate, rel=0.02)
+    for name, used in (("gamma", "step"), ("half_life", "exponential"), ("warmup", "warmup")):
+        assert ex.controls[name].disabled == (kind != used)
+
+
+def test_one_dimensional_problem_disables_kappa_and_angle():
+    ex = LearningRateExplorer(problem="1d", lam_max=2.0, alpha=0.3)
+    assert ex.controls["kappa"].disabled and ex.controls["angle"].disabled
+    t, y = ex.view.loss.get_data()
+    f0 = 0.5 * 2.0 * Quadratic1D().start[0] ** 2
+    np.testing.assert_allclose(y, f0 * 0.4 ** (2 * t), rtol=1e-9)
+    misses = lr_sweep.cache_info().misses
+    ex.set(kappa=50.0)  # no effect in 1-D: neither a new sweep nor a different run
+    assert lr_sweep.cache_info().misses == misses
+
+
+def test_rotation_changes_the_path_not_the_rates():
+    a = LearningRateExplorer(angle=0.0, alpha=0.9)
+    b = LearningRateExplorer(angle=40.0, alpha=0.9)
+    assert a.state.rate_now == pytest.approx(b.state.rate_now, rel=1e-12)
+    assert not np.allclose(a.view.loss.get_data()[1][:20], b.view.loss.get_data()[1][:20])
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        dict(alpha=4.0, kappa=1000.0, momentum=0.99),
+        dict(alpha=1e-3, kappa=1.0, steps=500),
+        dict(alpha=4.0, schedule="step", gamma=0.05, step_size=1),
+        dict(alpha=2.0, problem="1d", lam_max=1.0),
+        dict(alpha=1.0, kappa=1.0),
+    ],
+)
+def test_extremes(settings):
+    ex = LearningRateExplorer(**settings)
+    assert ex.last_error is None and ex.last_status.text
+    assert finite_artists(ex)
+    for ax in ex.figure.axes:
+        assert all(map(math.isfinite, (*ax.get_xlim(), *ax.get_ylim())))
+
+
+def test_fresh_view_draws_the_same():
+    ex = LearningRateExplorer(alpha=0.7, momentum=0.3)
+    view = ex.make_view()
+    view.update(ex.state)
+    np.testing.assert_array_equal(view.loss.get_data()[1], ex.view.loss.get_data()[1])
+    np.testing.assert_array_equal(view.image.get_array(), ex.view.image.get_array())
+
+
+# -- questions --------------------------------------------------------------------------------
+def test_best_lr_question_hides_the_answer_and_grades_against_theory():
+    ex = LearningRateExplorer(kappa=10.0, question=best_lr_question())
+    hidden = (ex.view.image, ex.view.rate_gd, ex.view.best_line, ex.view.loss)
+    assert not any(a.get_visible() for a in hidden)
+    assert ex.predict(1.0) is False
+    assert ex.predict(2 / 1.1) is True
+    assert all(a.get_visible() for a in hidden)
+    assert "(κ − 1)/(κ + 1)" in ex.feedback.value
+
+
+def test_rate_question():
+    ex = LearningRateExplorer(alpha=0.9, question=rate_question())
+    assert ex.predict(0.91) is True
+    ex.set(alpha=0.5, momentum=0.5)
+    rho = QuadraticTheory.from_objective(Quadratic2D(10.0)).momentum_rate_at(0.5, 0.5)
+    assert ex.predict(rho) is True
+    assert ex.predict(0.5) is False
+
+
+# -- LR range test -----------------------------------------------------------------------------
+def test_range_test_curve_and_marks_match_lr_range_test():
+    ex = LRRangeTestExplorer(kappa=10.0, min_lr=1e-4, max_lr=10.0, steps=100)
+    ref = lr_range_test(Quadratic2D(10.0), gd, min_lr=1e-4, max_lr=10.0, steps=100)
+    x, y = ex.view.loss.get_data()
+    finite = np.isfinite(ref.losses)
+    np.testing.assert_allclose(x, ref.learning_rates[finite], rtol=RTOL)
+    np.testing.assert_allclose(y, ref.losses[finite], rtol=RTOL)
+    assert ex.view.suggested.get_xdata()[0] == pytest.approx(ref.suggested_lr)
+    assert ex.view.diverge.get_data()[0][0] == pytest.approx(ref.divergence_lr)
+    assert ex.view.theory.get_xdata()[0] == pytest.approx(2.0)  # 2/λmax
+    assert f"suggested α = divergence/10 = {ref.suggested_lr:.3g}" in ex.last_status.text
+    assert ex.last_status.kind == "diverged"
+
+
+def test_range_test_on_wdbc_uses_the_hessian_at_the_start():
+    ex = LRRangeTestExplorer(problem="wdbc", max_lr=1000.0)
+    obj = wdbc_logistic()
+    lam_max = np.linalg.eigvalsh(obj.hessian(obj.start))[-1]
+    assert ex.view.theory.get_xdata()[0] == pytest.approx(2.0 / lam_max)
+    assert ex.controls["kappa"].disabled
+    assert "the Hessian at the start gives" in ex.last_status.text
+
+
+def test_range_test_without_blow_up_says_so():
+    ex = LRRangeTestExplorer(problem="wdbc", max_lr=1.0)
+    assert ex.last_status.text.startswith("no blow-up up to α = 1")
+    assert not ex.view.suggested.get_visible()
+
+
+def test_divergence_question_graded_by_the_run():
+    ex = LRRangeTestExplorer(question=divergence_question())
+    assert not ex.view.loss.get_visible()
+    truth = ex.state.result.divergence_lr
+    assert ex.predict(truth * 1.3) is True
+    assert ex.predict(truth / 10) is False
+    assert ex.view.loss.get_visible()

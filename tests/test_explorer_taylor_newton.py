@@ -1,0 +1,288 @@
+"""TaylorNewtonExplorer: Taylor models, eigenvectors and steps are drawn as computed.
+
+References are independent where it matters: derivatives by central differences of the loss
+value, steps by numpy.linalg.solve, eigen-decompositions by numpy.linalg.eigh, Newton runs by
+the package's simulate called directly. Tolerances are stated next to each comparison.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+from matplotlib.backend_bases import MouseEvent
+
+from widgets.explorers import EXPLORERS
+from widgets.explorers.taylor_newton import (
+    AXIS_FRACTION,
+    SURFACES,
+    TaylorNewtonExplorer,
+    curvature_question,
+    newton_steps_question,
+    readout_items,
+    surface_objective,
+)
+from widgets.optimizers import newton
+from widgets.simulate import simulate
+
+
+@pytest.fixture(scope="module")
+def ex():
+    return TaylorNewtonExplorer()
+
+
+def arrow_ends(arrow):
+    # FancyArrowPatch keeps the two positions given to set_positions here
+    (x0, y0), (x1, y1) = arrow._posA_posB
+    return np.array([x0, y0]), np.array([x1, y1])
+
+
+def fd_grad(f, w, h=1e-5):
+    """Central differences of the loss value: an independent gradient."""
+    w = np.asarray(w, dtype=float)
+    return np.array([(f(w + h * e) - f(w - h * e)) / (2 * h) for e in np.eye(len(w))])
+
+
+def fd_hessian(grad, w, h=1e-5):
+    w = np.asarray(w, dtype=float)
+    cols = [(grad(w + h * e) - grad(w - h * e)) / (2 * h) for e in np.eye(len(w))]
+    return 0.5 * (np.array(cols) + np.array(cols).T)
+
+
+def test_registered_for_lesson_05():
+    assert EXPLORERS[TaylorNewtonExplorer] == ("05_hessian_taylor_newton",)
+
+
+@pytest.mark.parametrize("key", ["logistic_2d", "sine", "rosenbrock"])
+def test_derivatives_match_central_differences(ex, key):
+    ex.set(objective=key)
+    st = ex.state
+    obj = surface_objective(key)
+    f = lambda w: float(obj.value(w))  # noqa: E731
+    np.testing.assert_allclose(st.grad, fd_grad(f, st.w), rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(st.hessian, fd_hessian(obj.grad, st.w), rtol=1e-5, atol=1e-6)
+
+
+def test_three_steps_drawn_from_the_point(ex):
+    ex.set(objective="logistic_2d", w1=3.0, w2=0.5, alpha=4.0, damping=0.05)
+    st = ex.state
+    g, H = st.grad, st.hessian
+    expected = {
+        "gd": st.w - 4.0 * g,
+        "newton": st.w - np.linalg.solve(H, g),
+        "damped": st.w - np.linalg.solve(H + 0.05 * np.eye(2), g),
+    }
+    for name, end in expected.items():
+        start, tip = arrow_ends(ex.view.arrows[name])
+        np.testing.assert_allclose(start, [3.0, 0.5])
+        np.testing.assert_allclose(tip, end, rtol=1e-10)
+        assert ex.view.arrows[name].get_visible()
+    # near the minimum the quadratic model predicts the Newton step's result closely
+    assert st.f_after["newton"] < st.f_after["gd"]
+    assert math.isclose(st.f_after["newton"], st.model_after["newton"], rel_tol=1e-2)
+
+
+def test_huge_steps_end_on_the_frame(ex):
+    ex.set(objective="logistic_2d", w1=-1.0, w2=-3.0)
+    start, tip = arrow_ends(ex.view.arrows["newton"])
+    (x0, x1), (y0, y1) = SURFACES["logistic_2d"].bounds
+    assert x0 <= tip[0] <= x1 and y0 <= tip[1] <= y1
+    full = ex.state.steps["newton"]
+    drawn = tip - start
+    assert abs(drawn[0] * full[1] - drawn[1] * full[0]) < 1e-9 * np.hypot(*full) ** 2  # parallel
+    assert np.hypot(*drawn) < np.hypot(*full)
+    assert "but f rises" in ex.last_status.text  # the model's minimum is no good from here
+
+
+def test_eigen_axes_follow_eigh(ex):
+    ex.set(objective="rosenbrock", w1=-1.2, w2=1.0)
+    st = ex.state
+    lam, V = np.linalg.eigh(st.hessian)
+    bounds = SURFACES["rosenbrock"].bounds
+    diag = math.hypot(*(hi - lo for lo, hi in bounds))
+    half = []
+    for i, line in enumerate(ex.view.eig_lines):
+        xs, ys = (np.asarray(a) for a in line.get_data())
+        seg = np.array([xs[1] - xs[0], ys[1] - ys[0]])
+        np.testing.assert_allclose([xs.mean(), ys.mean()], st.w, atol=1e-12)  # centred on w
+        assert abs(seg @ V[:, i]) == pytest.approx(np.hypot(*seg), rel=1e-9)  # along vᵢ
+        half.append(np.hypot(*seg) / 2)
+    assert max(half) == pytest.approx(AXIS_FRACTION * diag)
+    assert half[0] / half[1] == pytest.approx(math.sqrt(abs(lam[1]) / abs(lam[0])), rel=1e-9)
+
+
+def model(st, p):
+    d = p - st.w
+    return st.f + st.grad @ d + 0.5 * d @ st.hessian @ d
+
+
+@pytest.mark.parametrize(
+    "key, w", [("logistic_2d", (3.0, 0.5)), ("sine", (0.0, 2.0)), ("rosenbrock", (0.0, 1.0))]
+)
+def test_level_sets_are_level_sets_of_the_quadratic_model(ex, key, w):
+    ex.set(objective=key, w1=w[0], w2=w[1])
+    st = ex.state
+    xs, ys = (np.asarray(a, dtype=float) for a in ex.view.levels.get_data())
+    assert len(xs) > 0
+    breaks = np.flatnonzero(np.isnan(xs))
+    values = []
+    for piece in np.split(np.column_stack([xs, ys]), breaks):
+        piece = piece[np.isfinite(piece[:, 0])]
+        if len(piece):
+            m = np.array([model(st, p) for p in piece])
+            scale = max(1.0, abs(st.f))
+            assert np.ptp(m) < 1e-8 * scale  # each curve keeps one model value
+            values.append(m[0])
+    # one of the curves passes through the point itself: level m(w) = f(w)
+    assert min(abs(v - st.f) for v in values) < 1e-8 * max(1.0, abs(st.f))
+
+
+def test_indefinite_hessian_status_and_damping(ex):
+    ex.set(objective="sine", w1=0.0, w2=2.0, damping=10.0)
+    lam = np.linalg.eigvalsh(ex.state.hessian)
+    assert lam[0] < 0 < lam[1]
+    assert ex.last_status.text.startswith(
+        f"H has a negative eigenvalue {lam[0]:.3g}".replace("-", "−")
+        + ": the Newton step points to a saddle of the model, not a minimum"
+    )
+    assert f"damping λ > {-lam[0]:.3g} makes it a descent step (λ = 10 does" in (
+        ex.last_status.text
+    )
+    assert ex.state.slopes["damped"] < 0  # λ > −λmin: H + λI positive definite, descent
+    ex.set(damping=1.0)
+    assert "(λ = 1 is not enough)" in ex.last_status.text
+    assert ex.view.eig_lines[0].get_linestyle() == "--"  # the negative-curvature axis
+
+
+def test_negative_definite_newton_goes_uphill(ex):
+    ex.set(objective="sine", w1=0.5, w2=1.0)
+    assert np.all(np.linalg.eigvalsh(ex.state.hessian) < 0)
+    assert ex.state.slopes["newton"] > 0 and ex.state.f_after["newton"] > ex.state.f
+    assert "the Newton step points to the model's maximum" in ex.last_status.text
+    assert "it goes uphill" in ex.last_status.text
+
+
+def test_stationary_point_hides_the_steps(ex):
+    ex.set(objective="rosenbrock", w1=1.0, w2=1.0)
+    assert ex.last_status.text.startswith("∇f ≈ 0 here")
+    assert "a minimum of f" in ex.last_status.text
+    assert not any(a.get_visible() for a in ex.view.arrows.values())
+
+
+def test_one_dimensional_taylor_models(ex):
+    ex.set(objective="logistic_1d", w1=-2.0, alpha=4.0, damping=0.1)
+    assert ex.controls["w2"].disabled
+    obj = surface_objective("logistic_1d")
+    f = lambda w: float(obj.value(w))  # noqa: E731
+    w = np.array([-2.0])
+    h = 1e-3
+    d1 = (f(w + h) - f(w - h)) / (2 * h)
+    d2 = (f(w + h) - 2 * f(w) + f(w - h)) / h**2
+    x, tangent = (np.asarray(a) for a in ex.view.tangent.get_data())
+    np.testing.assert_allclose(tangent, f(w) + d1 * (x + 2.0), rtol=1e-6, atol=1e-6)
+    _, parabola = (np.asarray(a) for a in ex.view.parabola.get_data())
+    np.testing.assert_allclose(parabola, tangent + 0.5 * d2 * (x + 2.0) ** 2, rtol=1e-5, atol=1e-5)
+    # f′ and its tangent: the tangent's root is the Newton point w − f′/f″
+    rx, _ = ex.view.fp_root.get_data()
+    if len(rx):
+        assert rx[0] == pytest.approx(-2.0 - d1 / d2, rel=1e-5)
+    start, tip = arrow_ends(ex.view.arrows["gd"])
+    assert tip[0] - start[0] == pytest.approx(-4.0 * d1, rel=1e-6)
+    assert ex.last_status.text.startswith("f″ = ")
+    assert "2/f″" in ex.last_status.text
+
+
+def test_switching_losses_sets_ranges_and_defaults(ex):
+    ex.set(objective="rosenbrock")
+    w1, w2 = ex.controls["w1"], ex.controls["w2"]
+    assert (w1.min, w1.max, w2.min, w2.max) == (-2.0, 2.0, -1.0, 3.0)
+    assert (w1.value, w2.value) == SURFACES["rosenbrock"].start
+    assert ex.controls["alpha"].value == pytest.approx(1e-3)
+    assert not w2.disabled
+    n = sum(len(ax.get_children()) for ax in ex.figure.axes)
+    ex.set(objective="logistic_1d")
+    assert w2.disabled and ex.state.dim == 1
+    assert ex.view.ax_side.get_ylabel() == "f′(w)"
+    ex.set(objective="rosenbrock")
+    assert sum(len(ax.get_children()) for ax in ex.figure.axes) == n
+
+
+def test_click_moves_the_point(ex):
+    ex.set(objective="sine")
+    ax = ex.view.ax_main
+    x, y = ax.transData.transform((1.0, 3.0))
+    event = MouseEvent("button_press_event", ex.figure.canvas, x, y, button=1)
+    ex.figure.canvas.callbacks.process("button_press_event", event)
+    np.testing.assert_allclose(ex.state.w, [1.0, 3.0], atol=1e-9)
+    # clicks outside the main plot do nothing
+    x, y = ex.view.ax_side.transData.transform((1.0, 0.0))
+    event = MouseEvent("button_press_event", ex.figure.canvas, x, y, button=1)
+    ex.figure.canvas.callbacks.process("button_press_event", event)
+    np.testing.assert_allclose(ex.state.w, [1.0, 3.0], atol=1e-9)
+
+
+def test_readout_lists_eigenvalues_kappa_and_stable_rate(ex):
+    ex.set(objective="logistic_2d", w1=2.0, w2=1.0)
+    lam = np.linalg.eigvalsh(ex.state.hessian)
+    items = dict(readout_items(ex.state))
+    assert items["eigenvalues of H"] == f"{lam[0]:.4g}, {lam[1]:.4g}"
+    assert items["κ"] == f"{lam[1] / lam[0]:.4g}"
+    assert items["2/λmax"] == f"{2 / lam[1]:.3g}"
+    assert "eigenvalues of H" in ex.readout.value
+
+
+@pytest.mark.parametrize("key", list(SURFACES))
+def test_extremes_do_not_warn(key):
+    ex = TaylorNewtonExplorer(objective=key)
+    c1, c2 = ex.controls["w1"], ex.controls["w2"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for w1 in (c1.min, c1.max):
+            for w2 in (c2.min, c2.max):
+                for alpha in (1e-4, 1e2):
+                    ex.set(w1=w1, w2=w2, alpha=alpha, damping=1e4)
+                    assert ex.last_error is None and ex.last_status.text
+                    for arrow in ex.view.arrows.values():
+                        for p in arrow_ends(arrow):
+                            assert np.all(np.isfinite(p))
+
+
+def test_newton_steps_question_runs_newton():
+    ex = TaylorNewtonExplorer(objective="rosenbrock", question=newton_steps_question())
+    assert not ex.view.arrows["newton"].get_visible()
+    assert ex.readout.layout.visibility == "hidden"
+    ref = simulate(
+        surface_objective("rosenbrock"), newton(), start=[-1.2, 1.0], steps=100, tol=1e-8
+    )
+    assert ref.converged
+    assert ex.predict(ref.stopped_at) is True
+    assert ex.view.arrows["newton"].get_visible()
+    assert ex.readout.layout.visibility == "visible"
+    assert "a minimum of f" in ex.feedback.value
+    ex.set(objective="logistic_2d")  # from (−1, −3) Newton's method blows up
+    assert ex.predict(3) is False
+    assert "diverged" in ex.feedback.value
+    assert ex.predict(-1) is True
+    ex.set(objective="sine")  # from (0, 2) it converges, but to a saddle
+    assert ex.predict(4) is True
+    assert "a saddle of f" in ex.feedback.value
+
+
+def test_curvature_question_from_eigenvalues():
+    ex = TaylorNewtonExplorer(objective="sine", question=curvature_question())
+    assert ex.predict("minimum") is False
+    assert "both signs" in ex.feedback.value
+    ex.set(w1=0.5, w2=1.0)
+    assert ex.predict("maximum") is True
+    ex.set(objective="logistic_2d")
+    assert ex.predict("minimum") is True
+
+
+def test_no_new_artists_per_update(ex):
+    ex.set(objective="sine")
+    n = sum(len(ax.get_children()) for ax in ex.figure.axes)
+    for v in np.linspace(-2, 4, 30):
+        ex.set(w1=float(v), w2=float(abs(v)), damping=float(10 ** (v - 1)))
+    assert sum(len(ax.get_children()) for ax in ex.figure.axes) == n

@@ -1,0 +1,154 @@
+"""Properties every explorer must have, checked headless (Agg) for each class in EXPLORERS.
+
+- the uniform interface (controls, figure, status, lessons);
+- a hypothesis fuzz of 1000 random control settings, extremes included, with no exception shown in
+  the explorer, no RuntimeWarning, finite axis limits and a status in words;
+- no growth in artists or memory across 1000 updates.
+"""
+
+from __future__ import annotations
+
+import gc
+import math
+import tracemalloc
+import warnings
+
+import ipywidgets as ipw
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from matplotlib.figure import Figure
+
+from widgets.explorers import EXPLORERS, Explorer
+
+CLASSES = list(EXPLORERS)
+IDS = [cls.__name__ for cls in CLASSES]
+
+
+def control_values(control: ipw.Widget) -> st.SearchStrategy:
+    """Values a learner can reach with this control, ends of the range included."""
+    if isinstance(control, ipw.FloatLogSlider):
+        lo, hi = control.min, control.max
+        return st.one_of(
+            st.sampled_from([control.base**lo, control.base**hi]),
+            st.floats(lo, hi).map(lambda e: control.base**e),
+        )
+    if isinstance(control, ipw.FloatSlider):
+        return st.one_of(
+            st.sampled_from([control.min, control.max]), st.floats(control.min, control.max)
+        )
+    if isinstance(control, (ipw.IntSlider, ipw.BoundedIntText)):
+        return st.integers(control.min, control.max)
+    if isinstance(control, ipw.Checkbox | ipw.ToggleButton):
+        return st.booleans()
+    if isinstance(control, ipw.SelectMultiple | ipw.TagsInput):
+        values = (
+            [v for _, v in control.options]
+            if control.options and isinstance(control.options[0], tuple)
+            else list(control.options)
+        )
+        return st.lists(st.sampled_from(values), min_size=1, unique=True).map(tuple)
+    if hasattr(control, "options"):
+        opts = control.options
+        values = [v[1] if isinstance(v, tuple) else v for v in opts]
+        return st.sampled_from(values)
+    raise TypeError(f"no value strategy for {type(control).__name__}")
+
+
+def settable(explorer: Explorer) -> dict[str, ipw.Widget]:
+    return {
+        n: c
+        for n, c in explorer.controls.items()
+        if hasattr(c, "value") and not getattr(c, "disabled", False) and not isinstance(c, ipw.Play)
+    }
+
+
+def assert_healthy(explorer: Explorer) -> None:
+    assert explorer.last_error is None, f"explorer showed an error: {explorer.last_error!r}"
+    assert explorer.last_status.text.strip(), "status line is empty"
+    for ax in explorer.figure.axes:
+        for lim in (*ax.get_xlim(), *ax.get_ylim()):
+            assert math.isfinite(lim), f"non-finite axis limit on {ax.get_title()!r}"
+
+
+@pytest.mark.parametrize("cls", CLASSES, ids=IDS)
+def test_interface(cls):
+    ex = cls()
+    assert isinstance(ex, ipw.VBox)
+    assert isinstance(ex.figure, Figure)
+    assert ex.controls and all(isinstance(c, ipw.Widget) for c in ex.controls.values())
+    assert "descent-explorer" in ex._dom_classes
+    assert "descent-status" in ex.status._dom_classes
+    assert EXPLORERS[cls], f"{cls.__name__} lists no lesson"
+    for control in ex.controls.values():
+        if isinstance(control, ipw.ValueWidget) and not isinstance(control, ipw.Play):
+            assert getattr(control, "description", "").strip(), "every control has a visible label"
+    assert_healthy(ex)
+
+
+@pytest.mark.parametrize("cls", CLASSES, ids=IDS)
+def test_fuzz_controls(cls):
+    ex = cls()
+    controls = settable(ex)
+    strategy = st.fixed_dictionaries(
+        {}, optional={n: control_values(c) for n, c in controls.items()}
+    )
+
+    @settings(
+        max_examples=1000,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+    @given(values=strategy)
+    def run(values):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            ex.set(**values)
+        assert_healthy(ex)
+
+    run()
+
+
+@pytest.mark.parametrize("cls", CLASSES, ids=IDS)
+def test_no_leak_over_1000_updates(cls):
+    ex = cls()
+    _, control = _first_numeric(ex)
+    lo, hi = _range(control)
+    values = np.linspace(lo, hi, 50)
+    n_artists = _count_artists(ex.figure)
+
+    def cycle(n):
+        for i in range(n):
+            control.value = type(control.value)(values[i % len(values)])
+
+    cycle(100)  # warm caches
+    gc.collect()
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    cycle(1000)
+    gc.collect()
+    after = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    assert _count_artists(ex.figure) == n_artists, "artists accumulate on updates"
+    assert after - before < 2_000_000, f"memory grew by {after - before} bytes over 1000 updates"
+    assert_healthy(ex)
+
+
+def _first_numeric(ex: Explorer):
+    for name, c in settable(ex).items():
+        if isinstance(c, ipw.FloatSlider | ipw.FloatLogSlider | ipw.IntSlider):
+            return name, c
+    raise AssertionError("explorer has no slider")
+
+
+def _range(c):
+    if isinstance(c, ipw.FloatLogSlider):
+        return c.base**c.min, c.base**c.max
+    return c.min, c.max
+
+
+def _count_artists(fig: Figure) -> int:
+    return sum(len(ax.get_children()) for ax in fig.axes) + len(fig.get_children())

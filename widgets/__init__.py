@@ -1,0 +1,137 @@
+"""Descent's shared package: objectives, optimizers, a simulator and slider-driven explorers.
+
+The model layer (objectives, data, optimizers, schedules, simulate, theory) is pure NumPy.
+The explorers (``widgets.explorers``, matplotlib + ipywidgets) load on first use, so
+``import widgets`` stays light and works without a display.
+
+Example:
+    >>> from widgets import Quadratic2D, gd, simulate
+    >>> traj = simulate(Quadratic2D(condition_number=10), gd(learning_rate=1.0), steps=500)
+    >>> traj.status
+    'converged'
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from .data import WDBC_FEATURES, Dataset, load_wdbc, make_classification_2d, make_sine_data
+from .objectives import (
+    OBJECTIVES,
+    DataObjective,
+    Himmelblau,
+    LogCosh1D,
+    LogisticLoss,
+    Objective,
+    PlateauCliff,
+    Quadratic1D,
+    Quadratic2D,
+    Quartic1D,
+    Rosenbrock,
+    Saddle,
+    SineRegression,
+    log_sigmoid,
+    make_objective,
+    sigmoid,
+    sine_regression,
+    wdbc_logistic,
+)
+from .optimizers import (
+    OPTIMIZERS,
+    Optimizer,
+    adagrad,
+    adam,
+    gd,
+    make_optimizer,
+    momentum,
+    needs_hessian,
+    nesterov,
+    newton,
+    rmsprop,
+)
+from .schedules import LRRangeResult, constant, cosine, exponential, lr_range_test, step_decay
+from .simulate import (
+    GradientOracle,
+    SweepResult,
+    Trajectory,
+    full_batch,
+    minibatch,
+    simulate,
+    stochastic,
+    sweep,
+)
+from .theory import QuadraticTheory, quadratic_theory
+
+_LAZY = {
+    "EXPLORERS": "widgets.explorers",
+    "exercises": "widgets.exercises",
+    "explorers": "widgets.explorers",
+    "check": "widgets.exercises",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Load the explorer layer (matplotlib, ipywidgets) only when it is asked for."""
+    if name in _LAZY:
+        module = importlib.import_module(_LAZY[name])
+        return module if module.__name__.endswith(name) else getattr(module, name)
+    if name.endswith("Explorer"):
+        explorers = importlib.import_module("widgets.explorers")
+        if hasattr(explorers, name):
+            return getattr(explorers, name)
+    raise AttributeError(f"module 'widgets' has no attribute {name!r}")
+
+
+__all__ = [
+    "OBJECTIVES",
+    "OPTIMIZERS",
+    "WDBC_FEATURES",
+    "DataObjective",
+    "Dataset",
+    "GradientOracle",
+    "Himmelblau",
+    "LRRangeResult",
+    "LogCosh1D",
+    "LogisticLoss",
+    "Objective",
+    "Optimizer",
+    "PlateauCliff",
+    "Quadratic1D",
+    "Quadratic2D",
+    "QuadraticTheory",
+    "Quartic1D",
+    "Rosenbrock",
+    "Saddle",
+    "SineRegression",
+    "SweepResult",
+    "Trajectory",
+    "adagrad",
+    "adam",
+    "constant",
+    "cosine",
+    "exponential",
+    "full_batch",
+    "gd",
+    "load_wdbc",
+    "log_sigmoid",
+    "lr_range_test",
+    "make_classification_2d",
+    "make_objective",
+    "make_optimizer",
+    "make_sine_data",
+    "minibatch",
+    "momentum",
+    "needs_hessian",
+    "nesterov",
+    "newton",
+    "quadratic_theory",
+    "rmsprop",
+    "sigmoid",
+    "simulate",
+    "sine_regression",
+    "step_decay",
+    "stochastic",
+    "sweep",
+    "wdbc_logistic",
+]

@@ -1,0 +1,256 @@
+"""The panel layer: an ``ipw.VBox`` owning the controls; it calls the model, feeds the view.
+
+Every explorer shares this interface:
+
+- ``explorer.controls``: dict, name -> the ipywidgets control;
+- ``explorer.figure``: the matplotlib Figure, created once and updated in place;
+- ``explorer.status``: an ``ipw.HTML`` whose text says in words what happened;
+- ``explorer.set(**values)``: change several controls with a single redraw;
+- an optional :class:`Question` for predict-then-run: the run stays hidden until the learner commits
+  an answer, then the explorer says whether the prediction was right and why.
+
+Errors raised while updating are shown inside the explorer (status line and an error box), never
+lost in a log.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import math
+import warnings
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import ipywidgets as ipw
+from matplotlib.figure import Figure
+
+from ._figure import backend_name
+
+__all__ = ["Explorer", "Question", "Status"]
+
+STATUS_CLASS = "descent-status"
+EXPLORER_CLASS = "descent-explorer"
+
+
+@dataclass(frozen=True)
+class Status:
+    """What an update did, in words; ``kind``: ok, converged, oscillating, diverged, info."""
+
+    text: str
+    kind: str = "info"
+
+
+@dataclass(frozen=True)
+class Question:
+    """A prediction the learner commits to before the run is shown.
+
+    Args:
+        prompt: the question, e.g. "Will this α converge, oscillate or diverge?".
+        answer: called with the explorer; returns ``(correct_answer, why)``, where ``why`` is the
+            theory's explanation shown after the reveal.
+        choices: the options for a multiple-choice question; ``None`` asks for a number.
+        rel_tol: for a number, how close counts as right (relative tolerance).
+    """
+
+    prompt: str
+    answer: Callable[[Any], tuple[Any, str]]
+    choices: tuple[str, ...] | None = None
+    rel_tol: float = 0.1
+
+    def grade(self, guess: Any, correct: Any) -> bool:
+        if self.choices is not None:
+            return guess == correct
+        guess, correct = float(guess), float(correct)
+        return math.isclose(guess, correct, rel_tol=self.rel_tol, abs_tol=1e-12)
+
+
+class Explorer(ipw.VBox):
+    """Base class of every explorer: subclasses build controls and a view, implement ``render``.
+
+    ``render(changed)`` receives the names of the controls that changed (all of them on the first
+    call), runs the model, updates the view in place and returns a :class:`Status`.
+    """
+
+    #: lessons (notebook stems) that show this explorer; read by ``widgets.EXPLORERS``.
+    lessons: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(
+        self,
+        controls: Mapping[str, ipw.Widget],
+        figure: Figure,
+        *,
+        question: Question | None = None,
+        extra: tuple[ipw.Widget, ...] = (),
+        control_columns: int = 2,
+    ) -> None:
+        self.controls: dict[str, ipw.Widget] = dict(controls)
+        self.figure = figure
+        self.question = question
+        self.status = ipw.HTML(layout=ipw.Layout(min_height="1.6em"))
+        self.status.add_class(STATUS_CLASS)
+        self.error_box = ipw.HTML(layout=ipw.Layout(display="none"))
+        self.error_box.add_class("descent-error")
+        self.last_status = Status("")
+        self.last_error: BaseException | None = None
+        self._holding = False
+        self._pending: set[str] = set()
+        self._revealed = question is None
+        self.feedback = ipw.HTML()
+        self._predict_box = self._build_question() if question is not None else None
+
+        for name, control in self.controls.items():
+            if hasattr(control, "value"):
+                control.observe(self._make_handler(name), names="value")
+
+        children: list[ipw.Widget] = [_grid(list(self.controls.values()), control_columns)]
+        children.extend(extra)
+        if self._predict_box is not None:
+            children.append(self._predict_box)
+        if backend_name() == "ipympl":
+            children.append(figure.canvas)
+        children.extend([self.status, self.error_box])
+        super().__init__(children=children)
+        self.add_class(EXPLORER_CLASS)
+        self.add_class(f"descent-{type(self).__name__.lower()}")
+        self._refresh(set(self.controls))
+
+    # -- subclasses -------------------------------------------------------------------------
+    def render(self, changed: frozenset[str]) -> Status:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def set_revealed(self, revealed: bool) -> None:
+        """Show or hide the run's result (predict-then-run). Views override ``set_revealed``."""
+        view = getattr(self, "view", None)
+        if view is not None and hasattr(view, "set_revealed"):
+            view.set_revealed(revealed)
+
+    # -- public -----------------------------------------------------------------------------
+    def value(self, name: str) -> Any:
+        return self.controls[name].value
+
+    def set(self, **values: Any) -> None:
+        """Set several controls at once; the explorer redraws once, after all are set."""
+        unknown = set(values) - set(self.controls)
+        if unknown:
+            raise ValueError(
+                f"unknown control(s) {sorted(unknown)}; valid names are: {sorted(self.controls)}"
+            )
+        with self.hold():
+            for name, v in values.items():
+                self.controls[name].value = v
+
+    @contextlib.contextmanager
+    def hold(self) -> Iterator[None]:
+        """Collect control changes and redraw once at the end."""
+        if self._holding:
+            yield
+            return
+        self._holding = True
+        try:
+            yield
+        finally:
+            self._holding = False
+            if self._pending:
+                changed, self._pending = self._pending, set()
+                self._refresh(changed)
+
+    def predict(self, guess: Any) -> bool:
+        """Commit a prediction (as the Run button does); returns whether it was right."""
+        if self.question is None:
+            raise ValueError("predict: this explorer was created without a question")
+        try:
+            correct, why = self.question.answer(self)
+            right = self.question.grade(guess, correct)
+        except (TypeError, ValueError) as exc:
+            self.feedback.value = f"<b>Could not read your answer:</b> {html.escape(str(exc))}"
+            return False
+        verdict = "Right" if right else "Not quite"
+        mark = "✔" if right else "✘"
+        shown = correct if self.question.choices is not None else f"{float(correct):.4g}"
+        self.feedback.value = (
+            f"<b>{mark} {verdict}.</b> The answer is <b>{html.escape(str(shown))}</b>: "
+            f"{html.escape(why)}"
+        )
+        self._revealed = True
+        self.set_revealed(True)
+        self._show_status()
+        return right
+
+    # -- internals --------------------------------------------------------------------------
+    def _make_handler(self, name: str) -> Callable[[dict], None]:
+        def handler(change: dict) -> None:
+            if self._holding:
+                self._pending.add(name)
+            else:
+                self._refresh({name})
+
+        return handler
+
+    def _refresh(self, changed: set[str]) -> None:
+        try:
+            with warnings.catch_warnings():
+                # A numerical warning during an update is a bug to show, not noise to print.
+                warnings.simplefilter("error", RuntimeWarning)
+                if self.question is not None:
+                    self._revealed = False
+                    self.set_revealed(False)
+                    self.feedback.value = ""
+                status = self.render(frozenset(changed))
+        except Exception as exc:  # shown to the learner, inside the explorer
+            self.last_error = exc
+            self.error_box.value = (
+                f"<b>Something went wrong:</b> {html.escape(type(exc).__name__)}: "
+                f"{html.escape(str(exc))}"
+            )
+            self.error_box.layout.display = None
+            self.last_status = Status(f"error: {exc}", "error")
+            self.status.value = (
+                f"<span class='descent-status-error'>⚠ {html.escape(str(exc))}</span>"
+            )
+            return
+        self.last_error = None
+        self.error_box.value = ""
+        self.error_box.layout.display = "none"
+        self.last_status = status
+        self._show_status()
+
+    def _show_status(self) -> None:
+        if not self._revealed:
+            self.status.value = "Make your prediction above, then press <b>Run</b>."
+            return
+        status = self.last_status
+        self.status.value = (
+            f"<span class='descent-status-{status.kind}'>{html.escape(status.text)}</span>"
+        )
+
+    def _build_question(self) -> ipw.VBox:
+        q = self.question
+        assert q is not None
+        if q.choices is not None:
+            answer: ipw.ValueWidget = ipw.ToggleButtons(options=list(q.choices), value=None)
+        else:
+            answer = ipw.FloatText(description="Your guess:", value=0.0)
+        run = ipw.Button(description="Run", button_style="primary", icon="play")
+        run.on_click(lambda _: None if answer.value is None else self.predict(answer.value))
+        self.answer_control = answer
+        self.run_button = run
+        box = ipw.VBox(
+            [
+                ipw.HTML(f"<b>Predict:</b> {html.escape(q.prompt)}"),
+                ipw.HBox([answer, run]),
+                self.feedback,
+            ]
+        )
+        box.add_class("descent-question")
+        return box
+
+
+def _grid(controls: list[ipw.Widget], columns: int) -> ipw.Widget:
+    if not controls:
+        return ipw.HBox()
+    return ipw.GridBox(
+        controls,
+        layout=ipw.Layout(grid_template_columns=" ".join(["1fr"] * columns), width="100%"),
+    )

@@ -1,0 +1,49 @@
+"""Drawing helpers shared by the views (no maths beyond mapping values to artists)."""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.axes import Axes
+
+from ..objectives import Objective
+
+__all__ = ["draw_contours", "surface_levels"]
+
+
+def surface_levels(z: np.ndarray, n: int = 24) -> np.ndarray:
+    """Contour levels spaced evenly in log(f − min): dense near the minimum, sparse on cliffs."""
+    finite = z[np.isfinite(z)]
+    lo, hi = float(finite.min()), float(finite.max())
+    if hi - lo <= 1e-12 * max(1.0, abs(lo)):
+        return np.array([lo, lo + 1.0])
+    gap = np.geomspace(1e-3 * (hi - lo), hi - lo, n)
+    return lo + gap
+
+
+def draw_contours(
+    ax: Axes,
+    objective: Objective,
+    *,
+    bounds: tuple[tuple[float, float], tuple[float, float]] | None = None,
+    resolution: int = 121,
+    fixed: tuple[float, ...] = (),
+    levels: int = 24,
+    filled: bool = True,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Draw the objective's contours over its first two parameters; return the grid and values.
+
+    ``fixed`` gives the remaining parameters (e.g. the bias of a logistic loss) for a 2-D slice.
+    """
+    (x0, x1), (y0, y1) = bounds if bounds is not None else objective.bounds[:2]
+    W1, W2 = np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
+    Z = objective.value_grid(W1, W2, *fixed)
+    lv = surface_levels(Z, levels)
+    if filled:
+        ax.contourf(W1, W2, Z, levels=lv, cmap="Greys_r", alpha=0.35, extend="max")
+    ax.contour(W1, W2, Z, levels=lv, colors="#555555", linewidths=0.5)
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    names = objective.param_names or ("w₁", "w₂")
+    ax.set_xlabel(names[0])
+    ax.set_ylabel(names[1])
+    return W1, W2, Z
