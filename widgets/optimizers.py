@@ -147,7 +147,7 @@ def _per_run(name: str, value: Any, shape: tuple[int, ...]) -> Any:
     A scalar passes through. An array with fewer axes than ``shape`` indexes runs along the leading
     axes, so (n,) becomes (n, 1) for params of shape (n, d).
     """
-    if np.ndim(value) == 0:
+    if type(value) is float or np.ndim(value) == 0:  # the common case, checked cheaply first
         return value
     value = np.asarray(value)
     aligned = value.reshape(value.shape + (1,) * (len(shape) - value.ndim))

@@ -544,6 +544,10 @@ def sweep(
         raise TypeError(f"optimizer {name!r} needs objective.hessian, which is missing")
     n = lr_grid.shape[0]
 
+    grad, value, hessian = objective.grad, objective.value, getattr(objective, "hessian", None)
+    if isinstance(objective, Objective):  # points are valid (n, d) float arrays by construction
+        grad, value, hessian = objective._grad, objective._value, objective._hessian
+    fast = getattr(optimizer.update, "unchecked", None)
     with np.errstate(all="ignore"):
         _check_start(objective, p0, max_loss)
         P = np.tile(p0, (n, 1))
@@ -557,17 +561,21 @@ def sweep(
             done = np.sqrt(np.einsum("nd,nd->n", G, G)) < tol
             to_converge[done] = 0
             active &= ~done
+        all_active = bool(active.all())
         for t in range(1, steps + 1):
             if not active.any():
                 break
-            if newton:
-                upd, state = optimizer.update(G, state, P, hessian=objective.hessian(P))
+            H = hessian(P) if newton else None
+            if t > 1 and fast is not None:  # step 1 went through the checked update
+                upd, state = fast(G, state, H)
+            elif newton:
+                upd, state = optimizer.update(G, state, P, hessian=H)
             else:
                 upd, state = optimizer.update(G, state, P)
             # frozen runs keep their point; their optimizer state may drift, but is never used
-            P_new = np.where(active[:, None], P + upd, P)
-            G_new = objective.grad(P_new)
-            loss_new = objective.value(P_new)
+            P_new = P + upd if all_active else np.where(active[:, None], P + upd, P)
+            G_new = grad(P_new)
+            loss_new = value(P_new)
             gnorm = np.sqrt(np.einsum("nd,nd->n", G_new, G_new))
             finite = np.isfinite(P_new).all(axis=1) & np.isfinite(gnorm)
             bad = active & ~(
@@ -580,10 +588,14 @@ def sweep(
                 to_converge[done] = t
                 active &= ~done
             # a diverged run stays at its last finite point, so later steps see finite numbers
-            keep = ~bad
-            P = np.where(keep[:, None], P_new, P)
-            G = np.where(keep[:, None], G_new, G)
-            loss = np.where(keep, loss_new, loss)
+            if bad.any():
+                keep = ~bad
+                P = np.where(keep[:, None], P_new, P)
+                G = np.where(keep[:, None], G_new, G)
+                loss = np.where(keep, loss_new, loss)
+            else:
+                P, G, loss = P_new, G_new, loss_new
+            all_active = bool(active.all())
 
     diverged = diverged_at >= 0
     final_loss = np.where(diverged, np.nan, loss)
