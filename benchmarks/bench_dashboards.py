@@ -1,0 +1,315 @@
+"""Time-to-interactive, slider-to-pixels latency and kernel memory of every dashboard.
+
+    .venv/bin/python benchmarks/bench_dashboards.py [--repeat 3] [--preheat | --progressive]
+
+Serves lessons/ with the repository's Voila configuration (as `voila lessons/` does), plus the
+explorer fixture of the browser tests and benchmarks/reference_interact.ipynb (the same toy
+explorer written the `interact` + `plt.figure` way), and measures in Debian's Chromium:
+
+- time to interactive: navigation start -> the page executed, every widget rendered, every
+  ipympl canvas drawn and the DOM settled (target <= 3 s);
+- slider-to-pixels latency, per explorer: a real key press on its first slider -> the first
+  animation frame whose canvas pixels differ (for the reference: whose figure image differs),
+  polled with requestAnimationFrame (target median <= 50 ms);
+- memory of the page's kernel (RSS, and USS: the part no other process shares), after the
+  latency steps (target <= 150 MB).
+
+Everything runs on 127.0.0.1; every wait is bounded. Results are printed and, with --json,
+written to a file (benchmarks/results/ is ignored by git).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "browser"))
+
+from voila_harness import (  # noqa: E402
+    CHROMIUM_ARGS,
+    EXPLORER_CLASS,
+    FIXTURES,
+    INSTRUMENT_JS,
+    LESSONS,
+    VIEWPORT,
+    chromium_path,
+    count_widget_views,
+    install_probes,
+    kernel_id_from_html,
+    lesson_notebooks,
+    start_voila,
+)
+
+TARGET_TTI_S = 3.0
+TARGET_LATENCY_MS = 50.0
+TARGET_MEMORY_MB = 150.0
+STEPS = 12  # key presses per explorer (alternating up and down)
+
+# Targets on the page: explorers (ipympl canvas) and interact blocks (their output image).
+TARGETS_JS = """() => {
+  const out = [];
+  document.querySelectorAll('.__EXPLORER__').forEach((root) => {
+    if (root.querySelector('.jupyter-matplotlib-canvas-div canvas') &&
+        root.querySelector('.widget-slider .noUi-handle'))
+      out.push({ kind: 'explorer', label: [...root.classList].filter((c) =>
+        c.startsWith('descent-') && c !== '__EXPLORER__').join(' ') || 'explorer' });
+  });
+  document.querySelectorAll('.widget-interact').forEach(() => out.push({ kind: 'interact',
+    label: 'interact' }));
+  return out;
+}""".replace("__EXPLORER__", EXPLORER_CLASS)
+
+# Arms a measurement: on the next keydown, poll every animation frame until the target's
+# picture differs, then store the latency in window.__descentLatency.
+ARM_JS = """([kind, index]) => {
+  const roots = kind === 'explorer' ? document.querySelectorAll('.__EXPLORER__')
+                                    : document.querySelectorAll('.widget-interact');
+  const root = roots[index];
+  const picture = () => {
+    if (kind === 'explorer') {
+      const c = root.querySelector('.jupyter-matplotlib-canvas-div canvas');
+      return String(window.__descentProbe.hash(c).hash);
+    }
+    const img = root.querySelector('.jp-OutputArea img');
+    return img && img.complete && img.naturalWidth ? img.src : null;
+  };
+  const before = picture();
+  window.__descentLatency = undefined;
+  const onKey = (event) => {
+    document.removeEventListener('keydown', onKey, true);
+    const t0 = performance.now();
+    const poll = (frameTime) => {
+      const now = picture();
+      if (now !== null && now !== before) { window.__descentLatency = frameTime - t0; return; }
+      if (performance.now() - t0 > 3000) { window.__descentLatency = null; return; }
+      requestAnimationFrame(poll);
+    };
+    requestAnimationFrame(poll);
+  };
+  document.addEventListener('keydown', onKey, true);
+}""".replace("__EXPLORER__", EXPLORER_CLASS)
+
+TTI_JS = """() => {
+  const draws = [...document.querySelectorAll('.jupyter-matplotlib-canvas-div canvas')]
+    .map((c) => c.__descentLastDraw || 0);
+  return Math.max(window.__descent.lastMutation, ...draws) / 1000;
+}"""
+
+
+def wait_ready(page, expected_views: int, timeout: float = 120.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        install_probes(page)
+        ok = page.evaluate(
+            """(expected) => {
+              const h = window.__descentProbe;
+              const imgs = [...document.querySelectorAll('#rendered_cells img')];
+              return h.finished() && h.widgetOutputs() >= expected
+                && h.canvases().every((c) => c.draws > 0 && c.ink > 0)
+                && imgs.every((i) => i.complete)
+                && performance.now() - window.__descent.lastMutation > 1000;
+            }""",
+            expected_views,
+        )
+        if ok:
+            return
+        time.sleep(0.1)
+    raise TimeoutError(f"not interactive after {timeout:.0f} s")
+
+
+def measure_latencies(page, target: dict, index: int) -> list[float] | None:
+    """Latencies of STEPS key presses on the first visible slider; None when the picture does
+    not change at all."""
+    roots = page.locator(
+        f".{EXPLORER_CLASS}" if target["kind"] == "explorer" else ".widget-interact"
+    )
+    handles = roots.nth(index).locator(".widget-slider .noUi-handle")
+    visible = [handles.nth(i) for i in range(handles.count()) if handles.nth(i).is_visible()]
+    if not visible:
+        return None
+    handle = visible[0]
+    handle.scroll_into_view_if_needed(timeout=5_000)
+    high = float(handle.get_attribute("aria-valuemax"))
+    up_first = float(handle.get_attribute("aria-valuetext") or 0) < high
+    out = []
+    misses = 0
+    for step in range(STEPS):
+        key = "PageUp" if (step % 2 == 0) == up_first else "PageDown"
+        page.evaluate(ARM_JS, [target["kind"], index])
+        handle.focus()
+        page.keyboard.press(key)
+        page.wait_for_function("() => window.__descentLatency !== undefined", timeout=15_000)
+        value = page.evaluate("() => window.__descentLatency")
+        if value is None:
+            misses += 1
+            if misses >= 2 and not out:
+                return None
+        else:
+            out.append(value)
+        time.sleep(0.15)  # let the kernel go idle between steps
+    return out
+
+
+def kernel_memory(server, kernel_id: str) -> dict[str, float] | None:
+    for proc in server.kernel_processes():
+        if kernel_id in " ".join(proc.cmdline()):
+            info = proc.memory_full_info()
+            return {"rss_mb": info.rss / 2**20, "uss_mb": info.uss / 2**20}
+    return None
+
+
+def bench_page(browser, server, notebook: str, measure_latency: bool) -> dict:
+    context = browser.new_context(viewport=VIEWPORT)
+    context.add_init_script(INSTRUMENT_JS)
+    page = context.new_page()
+    try:
+        response = page.goto(server.render_url(notebook), wait_until="load", timeout=180_000)
+        html = response.text()
+        wait_ready(page, count_widget_views(html))
+        result = {"tti_s": page.evaluate(TTI_JS), "latency_ms": {}}
+        if measure_latency:
+            targets = page.evaluate(TARGETS_JS)
+            counters = {"explorer": 0, "interact": 0}
+            for target in targets:
+                index = counters[target["kind"]]
+                counters[target["kind"]] += 1
+                name = f"{index + 1}: {target['label']}"
+                result["latency_ms"][name] = measure_latencies(page, target, index) or []
+        result["memory"] = kernel_memory(server, kernel_id_from_html(html))
+        return result
+    finally:
+        context.close()
+
+
+def summarise(name: str, runs: list[dict]) -> dict:
+    tti = [r["tti_s"] for r in runs]
+    memory = [r["memory"] for r in runs if r["memory"]]
+    summary = {
+        "dashboard": name,
+        "tti_s_median": statistics.median(tti),
+        "tti_s_max": max(tti),
+        "rss_mb_median": statistics.median(m["rss_mb"] for m in memory) if memory else None,
+        "uss_mb_median": statistics.median(m["uss_mb"] for m in memory) if memory else None,
+        "latency_ms": {},
+    }
+    for run in runs:
+        for explorer, values in run["latency_ms"].items():
+            summary["latency_ms"].setdefault(explorer, []).extend(values)
+    for explorer, values in summary["latency_ms"].items():
+        values.sort()
+        summary["latency_ms"][explorer] = {
+            "median": statistics.median(values) if values else None,
+            "p90": values[int(0.9 * (len(values) - 1))] if values else None,
+            "n": len(values),
+        }
+    return summary
+
+
+def mark(value, target) -> str:
+    return "  " if value is None else ("ok" if value <= target else "!!")
+
+
+def print_table(summaries: list[dict]) -> None:
+    print()
+    print(f"{'dashboard':38} {'TTI med':>8} {'TTI max':>8}   {'RSS MB':>7} {'USS MB':>7}")
+    for s in summaries:
+        rss = f"{s['rss_mb_median']:7.0f}" if s["rss_mb_median"] else "      -"
+        uss = f"{s['uss_mb_median']:7.0f}" if s["uss_mb_median"] else "      -"
+        print(
+            f"{s['dashboard']:38} {s['tti_s_median']:7.2f}s {s['tti_s_max']:7.2f}s "
+            f"{mark(s['tti_s_median'], TARGET_TTI_S)} {rss} {uss} "
+            f"{mark(s['uss_mb_median'], TARGET_MEMORY_MB)}"
+        )
+        for explorer, lat in s["latency_ms"].items():
+            if lat["median"] is None:
+                print(f"    {explorer:34} slider -> pixels: no change seen")
+                continue
+            print(
+                f"    {explorer:34} slider -> pixels: median {lat['median']:6.0f} ms, "
+                f"p90 {lat['p90']:6.0f} ms (n={lat['n']}) {mark(lat['median'], TARGET_LATENCY_MS)}"
+            )
+    print(
+        f"\ntargets: TTI <= {TARGET_TTI_S:g} s, latency median <= {TARGET_LATENCY_MS:g} ms, "
+        f"kernel <= {TARGET_MEMORY_MB:g} MB (ok = met, !! = missed)"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=3, help="page loads per dashboard")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--preheat", action="store_true", help="with a preheated kernel pool")
+    mode.add_argument("--progressive", action="store_true", help="with progressive rendering")
+    parser.add_argument("--only", nargs="*", default=None, help="dashboard names to measure")
+    parser.add_argument("--json", type=Path, help="write the results to this file")
+    args = parser.parse_args(argv)
+
+    chromium = chromium_path()
+    if chromium is None:
+        print("needs Debian's Chromium: apt-get install chromium", file=sys.stderr)
+        return 2
+    extra: list[str] = []
+    settle = 0.0
+    if args.preheat:
+        extra = [
+            "--VoilaConfiguration.preheat_kernel=True",
+            "--VoilaConfiguration.default_pool_size=1",
+        ]
+        settle = 30.0  # time for the pool to execute every notebook (again) before a request
+    elif args.progressive:
+        extra = ["--VoilaConfiguration.progressive_rendering=True"]
+
+    from playwright.sync_api import sync_playwright
+
+    # stopped with SIGTERM, still stop the servers (the finally below)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
+    logs = ROOT / "benchmarks" / "results"
+    servers = {
+        "lessons": start_voila(LESSONS, extra_args=extra, log_dir=logs),
+        "fixtures": start_voila(FIXTURES, extra_args=extra, log_dir=logs),
+        "benchmarks": start_voila(ROOT / "benchmarks", extra_args=extra, log_dir=logs),
+    }
+    plan = [(servers["lessons"], p.name, p.stem) for p in lesson_notebooks()]
+    plan += [
+        (servers["fixtures"], "explorer.ipynb", "fixture: explorer (tests/browser)"),
+        (servers["benchmarks"], "reference_interact.ipynb", "reference: interact + plt.figure"),
+    ]
+    if args.only:
+        plan = [p for p in plan if any(o in p[2] for o in args.only)]
+    mode_name = "preheat" if args.preheat else "progressive" if args.progressive else "default"
+    print(f"mode: {mode_name}; {args.repeat} load(s) per dashboard; viewport {VIEWPORT}")
+    summaries = []
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=chromium, args=CHROMIUM_ARGS, headless=True
+            )
+            if settle:
+                time.sleep(settle)
+            for server, notebook, name in plan:
+                runs = []
+                for repeat in range(args.repeat):
+                    runs.append(bench_page(browser, server, notebook, measure_latency=repeat == 0))
+                    print(f"  {name}: load {repeat + 1}: TTI {runs[-1]['tti_s']:.2f} s", flush=True)
+                    if settle:
+                        time.sleep(settle)
+                summaries.append(summarise(name, runs))
+            browser.close()
+    finally:
+        for server in servers.values():
+            server.stop()
+    print_table(summaries)
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps({"mode": mode_name, "results": summaries}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

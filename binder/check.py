@@ -1,0 +1,265 @@
+"""Check binder/ the way repo2docker would use it, without Docker.
+
+    python3 binder/check.py [--venv DIR] [--skip-py312-wheels]
+
+1. builds a fresh virtual environment from binder/requirements.txt alone (pip's cache is reused);
+2. asks PyPI whether every pinned package has a wheel for CPython 3.12 on Linux (the Python
+   that binder/runtime.txt selects), without installing anything;
+3. executes every lesson notebook (lessons/[0-9][0-9]_*.ipynb) in that environment;
+4. starts a Jupyter server as Binder does (through binder/start) and checks that it answers the
+   Voila landing page with the course's template, the first lesson's dashboard and JupyterLab;
+5. starts the stand-alone `voila lessons/` of the README and checks that it answers too.
+
+This machine's python3 is 3.11, so steps 1 and 3-5 run on 3.11, not on the 3.12 Binder uses;
+step 2 covers what can be checked for 3.12 without a 3.12 interpreter.
+Only 127.0.0.1 is contacted, apart from the package index; every wait is bounded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BINDER = ROOT / "binder"
+LESSONS = sorted((ROOT / "lessons").glob("[0-9][0-9]_*.ipynb"))
+
+
+def step(title: str) -> float:
+    print(f"--- {title}", flush=True)
+    return time.monotonic()
+
+
+def done(started: float) -> None:
+    print(f"    ok ({time.monotonic() - started:.0f} s)", flush=True)
+
+
+def run(cmd: list[str], *, timeout: float, cwd: Path = ROOT, env: dict | None = None) -> None:
+    result = subprocess.run(cmd, cwd=cwd, env=env, timeout=timeout, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise SystemExit(
+            f"FAILED: {' '.join(map(str, cmd))}\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
+        )
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get(url: str, timeout: float = 120.0) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.status, response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as error:
+        return error.code, ""
+
+
+def serve(cmd: list[str], probe: str, env: dict, log: Path, timeout: float = 90.0):
+    """Start a server and wait until `probe` answers 200; returns the process."""
+    process = subprocess.Popen(
+        cmd, cwd=ROOT, env=env, stdout=open(log, "w"), stderr=subprocess.STDOUT
+    )
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"FAILED: server exited:\n{log.read_text()[-4000:]}")
+        try:
+            if get(probe, timeout=5)[0] == 200:
+                return process
+        except OSError:
+            pass
+        time.sleep(0.5)
+    process.terminate()
+    raise SystemExit(
+        f"FAILED: no answer from {probe} in {timeout:.0f} s:\n{log.read_text()[-4000:]}"
+    )
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=30)
+
+
+def check_dashboard(url: str, what: str) -> None:
+    status, html = get(url)
+    if status != 200:
+        raise SystemExit(f"FAILED: {what}: HTTP {status} for {url}")
+    if "templates/descent/static" not in html:
+        raise SystemExit(f"FAILED: {what}: the course's Voila template was not used")
+    for bad in ("cdn.jsdelivr.net", "Traceback (most recent call last)", "could not be shown"):
+        if bad in html:
+            raise SystemExit(f"FAILED: {what}: the page contains {bad!r}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--venv", type=Path, help="build the environment here (kept afterwards)")
+    parser.add_argument("--skip-py312-wheels", action="store_true", help="skip step 2")
+    args = parser.parse_args(argv)
+    if not LESSONS:
+        raise SystemExit("FAILED: no lessons/[0-9][0-9]_*.ipynb")
+
+    work = Path(tempfile.mkdtemp(prefix="binder-check-"))
+    venv = args.venv or work / "venv"
+    py = venv / "bin" / "python"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "VIRTUAL_ENV"))}
+    env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
+    processes: list[subprocess.Popen] = []
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # still stop the servers below
+    try:
+        t = step(f"1. fresh environment from binder/requirements.txt ({venv})")
+        if venv.exists() and not args.venv:
+            shutil.rmtree(venv)
+        run([sys.executable, "-m", "venv", "--clear", str(venv)], timeout=120)
+        run(
+            [str(py), "-m", "pip", "install", "-q", "-r", str(BINDER / "requirements.txt")],
+            timeout=900,
+            env=env,
+        )
+        run(
+            [str(py), "-c", "import widgets, voila, ipympl, ipywidgets, jupyterlab"],
+            timeout=120,
+            env=env,
+        )
+        done(t)
+
+        if not args.skip_py312_wheels:
+            t = step("2. a CPython 3.12 wheel exists for every pin")
+            pins = work / "pins-3.12.txt"
+            lines = (BINDER / "requirements.txt").read_text().splitlines()
+            pins.write_text(
+                "\n".join(
+                    line
+                    for line in lines
+                    if "==" in line and not line.startswith("#") and "python_version" not in line
+                )
+            )
+            run(
+                [
+                    str(py),
+                    "-m",
+                    "pip",
+                    "install",
+                    "-q",
+                    "--dry-run",
+                    "--ignore-installed",
+                    "--target",
+                    str(work / "py312"),
+                    "--no-deps",
+                    "--only-binary=:all:",
+                    "--python-version",
+                    "3.12",
+                    "--implementation",
+                    "cp",
+                    "-r",
+                    str(pins),
+                ],
+                timeout=900,
+                env=env,
+            )
+            done(t)
+
+        t = step(f"3. execute {len(LESSONS)} lesson notebook(s)")
+        out = work / "executed"
+        for lesson in LESSONS:
+            run(
+                [
+                    str(py),
+                    "-m",
+                    "jupyter",
+                    "nbconvert",
+                    "--to",
+                    "notebook",
+                    "--execute",
+                    "--ExecutePreprocessor.timeout=600",
+                    "--output-dir",
+                    str(out),
+                    str(lesson),
+                ],
+                timeout=900,
+                env=env,
+            )
+            print(f"    {lesson.name}", flush=True)
+        done(t)
+
+        t = step("4. Jupyter server as on Binder (binder/start): Voila and JupyterLab answer")
+        port, token = free_port(), secrets.token_hex(16)
+        base = f"http://127.0.0.1:{port}"
+        server = [
+            str(BINDER / "start"),
+            str(venv / "bin" / "jupyter"),
+            "server",
+            "--no-browser",
+            f"--port={port}",
+            "--ServerApp.ip=127.0.0.1",
+            f"--IdentityProvider.token={token}",
+            f"--ServerApp.root_dir={ROOT}",
+        ]
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            server.append("--allow-root")
+        processes.append(
+            serve(
+                server,
+                f"{base}/api/status?token={token}",
+                {**env, "PATH": f"{venv / 'bin'}:{env.get('PATH', '')}"},
+                work / "jupyter-server.log",
+            )
+        )
+        check_dashboard(
+            f"{base}/voila/render/lessons/00_course_map.ipynb?token={token}", "Binder landing page"
+        )
+        first = next((p for p in LESSONS if not p.name.startswith("00_")), None)
+        if first is not None:
+            check_dashboard(
+                f"{base}/voila/render/lessons/{first.name}?token={token}",
+                f"Binder dashboard of {first.name}",
+            )
+        status, html = get(f"{base}/lab/tree/lessons/{LESSONS[-1].name}?token={token}")
+        if status != 200 or not re.search(r"JupyterLab", html):
+            raise SystemExit(f"FAILED: JupyterLab did not answer (HTTP {status})")
+        stop(processes.pop())
+        done(t)
+
+        t = step("5. stand-alone `voila lessons/` (the README's command) answers")
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        voila = [
+            str(venv / "bin" / "voila"),
+            "--no-browser",
+            f"--port={port}",
+            "--Voila.ip=127.0.0.1",
+            "--Voila.config_file_paths=lessons/.voila",
+            "lessons/",
+        ]
+        processes.append(serve(voila, f"{base}/", env, work / "voila.log"))
+        check_dashboard(f"{base}/voila/render/00_course_map.ipynb", "stand-alone landing page")
+        stop(processes.pop())
+        done(t)
+    finally:
+        for process in processes:
+            stop(process)
+        shutil.rmtree(work, ignore_errors=True)  # an --venv given by the caller is kept
+    print("binder check passed")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

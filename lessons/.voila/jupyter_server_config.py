@@ -1,0 +1,13 @@
+"""Dashboard settings for a Jupyter server (JupyterLab on Binder or JupyterHub) started with this
+folder on JUPYTER_CONFIG_PATH (binder/start does it).
+
+The server's Voila extension reads voila.py beside this file for its own options, but gives the
+notebook executor and exporter the server's configuration, so voila.py is loaded here too. Kernel
+culling is left to the hub: a JupyterLab user's notebook kernels are not dashboards.
+"""
+
+from pathlib import Path
+
+c = get_config()  # noqa: F821 (provided by traitlets when it loads this file)
+load_subconfig(str(Path(__file__).with_name("voila.py")))  # noqa: F821
+c.pop("MappingKernelManager", None)

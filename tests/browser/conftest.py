@@ -1,0 +1,187 @@
+"""Fixtures for the real-browser tests: Voila servers started with the repository's configuration
+and Debian's Chromium driven by Playwright.
+
+Without Chromium these tests are skipped with a message saying how to install it; with CI=true
+they fail instead, so a CI machine can never pass by skipping them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from voila_harness import (
+    CHROMIUM_ARGS,
+    FIXTURES,
+    INSTRUMENT_JS,
+    LESSONS,
+    LOAD_FIGURES,
+    TEST_SERVER_ARGS,
+    VIEWPORT,
+    VoilaServer,
+    chromium_path,
+    count_widget_views,
+    start_voila,
+    wait_for_dashboard,
+)
+
+# The fixture notebooks are served to the browser, not collected as tests.
+collect_ignore_glob = ["fixtures/*"]
+
+IN_CI = os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+HOW_TO_ENABLE = (
+    "the browser tests need Debian's Chromium at /usr/bin/chromium: install it with "
+    "`sudo apt-get install chromium` (or set DESCENT_CHROMIUM to a Chromium binary), then rerun"
+)
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+
+
+def pytest_collection_modifyitems(config, items):
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if LOAD_FIGURES:
+        terminalreporter.section("dashboards under load")
+        for key, value in LOAD_FIGURES.items():
+            terminalreporter.write_line(f"{key}: {value}")
+
+
+@pytest.fixture(scope="session")
+def chromium_executable() -> str:
+    path = chromium_path()
+    if path is None:
+        if IN_CI:
+            pytest.fail(f"CI=true and Chromium is missing: {HOW_TO_ENABLE}")
+        pytest.skip(HOW_TO_ENABLE + " (with CI=true these tests fail instead of skipping)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_executable):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        # Playwright gives every launch a fresh, empty profile directory.
+        browser = playwright.chromium.launch(
+            executable_path=chromium_executable,
+            args=CHROMIUM_ARGS,
+            headless=True,
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def voila_logs(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("voila-logs")
+
+
+@pytest.fixture(scope="session")
+def lessons_server(voila_logs) -> Iterator[VoilaServer]:
+    """`voila lessons/` as the README runs it, with short idle culling."""
+    server = start_voila(LESSONS, extra_args=TEST_SERVER_ARGS, log_dir=voila_logs)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def fixtures_server(voila_logs) -> Iterator[VoilaServer]:
+    """The same configuration serving tests/browser/fixtures/."""
+    server = start_voila(FIXTURES, extra_args=TEST_SERVER_ARGS, log_dir=voila_logs)
+    yield server
+    server.stop()
+
+
+@dataclass
+class Dashboard:
+    """A dashboard open in its own browser context, with everything the page did recorded."""
+
+    page: object
+    url: str
+    status: int
+    html: str
+    requests: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+
+    def foreign_requests(self) -> list[str]:
+        foreign = []
+        for url in self.requests:
+            parsed = urlparse(url)
+            if parsed.scheme in {"data", "blob", "about"}:
+                continue
+            if parsed.hostname not in LOCAL_HOSTS:
+                foreign.append(url)
+        return foreign
+
+
+def _open(browser, contexts: list, server: VoilaServer, notebook: str, timeout: float) -> Dashboard:
+    context = browser.new_context(viewport=VIEWPORT)
+    context.set_default_timeout(30_000)
+    contexts.append(context)
+    context.add_init_script(INSTRUMENT_JS)
+    page = context.new_page()
+    url = server.render_url(notebook)
+    dash = Dashboard(page=page, url=url, status=0, html="")
+    page.on("request", lambda r: dash.requests.append(r.url))
+    page.on("websocket", lambda ws: dash.requests.append(ws.url))
+    page.on("requestfailed", lambda r: dash.failures.append(f"{r.url}: {r.failure}"))
+    page.on(
+        "response",
+        lambda r: dash.failures.append(f"{r.url}: HTTP {r.status}") if r.status >= 400 else None,
+    )
+    page.on("console", lambda m: dash.console_errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: dash.console_errors.append(f"uncaught: {e}"))
+    response = page.goto(url, wait_until="load", timeout=timeout * 1000)
+    assert response is not None, f"no response for {url}"
+    dash.status = response.status
+    dash.html = response.text()
+    if dash.status == 200:
+        try:
+            wait_for_dashboard(page, count_widget_views(dash.html), timeout=timeout)
+        except TimeoutError as error:
+            raise AssertionError(
+                f"{notebook}: {error}\n--- server log ---\n{server.log_tail()}"
+            ) from None
+    return dash
+
+
+@pytest.fixture
+def open_dashboard(browser) -> Iterator:
+    """Open a notebook's dashboard in a fresh context and wait until it is interactive."""
+    contexts: list = []
+    yield lambda server, notebook, timeout=90.0: _open(browser, contexts, server, notebook, timeout)
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture(scope="session")
+def shared_dashboard(browser) -> Iterator:
+    """Like open_dashboard, but each (server, notebook) is opened once per test run and kept
+    open: the render checks and the explorer checks of a lesson share one page and one kernel,
+    which halves the time spent executing lessons."""
+    contexts: list = []
+    opened: dict[tuple[int, str], Dashboard | AssertionError] = {}
+
+    def _get(server: VoilaServer, notebook: str, timeout: float = 90.0) -> Dashboard:
+        key = (server.port, notebook)
+        if key not in opened:
+            try:
+                opened[key] = _open(browser, contexts, server, notebook, timeout)
+            except AssertionError as error:  # reported once per test, not waited for twice
+                opened[key] = error
+        if isinstance(opened[key], AssertionError):
+            raise opened[key]
+        return opened[key]
+
+    yield _get
+    for context in contexts:
+        context.close()

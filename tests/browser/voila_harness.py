@@ -1,0 +1,442 @@
+"""Voila servers, a headless Chromium and in-page probes, shared by the browser tests and
+benchmarks/bench_dashboards.py.
+
+Everything here talks to 127.0.0.1 only, and every wait is bounded.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[2]
+LESSONS = ROOT / "lessons"
+CONFIG_DIR = LESSONS / ".voila"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+COURSE_MAP = "00_course_map.ipynb"
+
+CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+# Flags for Debian's Chromium on a machine without a network: without the background-networking
+# ones Chromium keeps trying (and failing) to reach Google's services.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+VIEWPORT = {"width": 1280, "height": 800}
+
+# Names of the CSS classes an explorer carries (see the README, section "Explorer contract").
+EXPLORER_CLASS = "descent-explorer"
+STATUS_CLASS = "descent-status"
+
+
+# The test servers cull idle kernels of closed tabs quickly, so the load test can watch it happen;
+# open tabs are spared (the course's own setting culls them too, after 30 idle minutes), since a
+# test page may wait its turn for longer than this timeout.
+CULL_IDLE_SECONDS = 60
+CULL_INTERVAL_SECONDS = 5
+TEST_SERVER_ARGS = [
+    f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_SECONDS}",
+    f"--MappingKernelManager.cull_interval={CULL_INTERVAL_SECONDS}",
+    "--MappingKernelManager.cull_connected=False",
+]
+# Figures measured by the load test, printed at the end of the pytest run.
+LOAD_FIGURES: dict[str, object] = {}
+
+
+def lesson_notebooks() -> list[Path]:
+    """Every lesson notebook, the course map (00_) included, in course order."""
+    return sorted(LESSONS.glob("[0-9][0-9]_*.ipynb"))
+
+
+def chromium_path() -> str | None:
+    """The system Chromium, or None when it is not installed."""
+    for candidate in (os.environ.get("DESCENT_CHROMIUM"), *CHROMIUM_CANDIDATES):
+        if candidate and os.path.exists(candidate):
+            return candidate
+    return shutil.which("chromium")
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def http_get(url: str, timeout: float = 30.0) -> tuple[int, str, dict[str, str]]:
+    """GET without following redirects; returns status, body text and headers."""
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    request = urllib.request.Request(url, method="GET")
+    try:
+        with opener.open(request, timeout=timeout) as response:
+            return (
+                response.status,
+                response.read().decode("utf-8", "replace"),
+                dict(response.headers),
+            )
+    except urllib.error.HTTPError as error:
+        body = error.read().decode("utf-8", "replace") if error.fp else ""
+        return error.code, body, dict(error.headers or {})
+
+
+@dataclass
+class VoilaServer:
+    """A running `voila ROOT` process on 127.0.0.1."""
+
+    root: Path
+    port: int
+    process: subprocess.Popen
+    log_path: Path
+    args: list[str] = field(default_factory=list)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def url(self, path: str) -> str:
+        return self.base_url + "/" + path.lstrip("/")
+
+    def render_url(self, notebook: str | Path) -> str:
+        name = Path(notebook).name if isinstance(notebook, Path) else notebook
+        return self.url(f"voila/render/{name}")
+
+    def log_tail(self, lines: int = 40) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return "(no log)"
+
+    def kernel_processes(self) -> list[psutil.Process]:
+        """Kernel processes started by this server (alive ones)."""
+        try:
+            children = psutil.Process(self.process.pid).children(recursive=True)
+        except psutil.NoSuchProcess:
+            return []
+        kernels = []
+        for child in children:
+            try:
+                if "ipykernel_launcher" in " ".join(child.cmdline()):
+                    kernels.append(child)
+            except (psutil.NoSuchProcess, psutil.ZombieProcess, psutil.AccessDenied):
+                continue
+        return kernels
+
+    def kernel_memory(self) -> list[dict[str, float]]:
+        """Resident and unique memory (MB) of each kernel process."""
+        out = []
+        for proc in self.kernel_processes():
+            try:
+                info = proc.memory_full_info()
+            except (psutil.NoSuchProcess, psutil.AccessDenied):
+                continue
+            out.append({"pid": proc.pid, "rss_mb": info.rss / 2**20, "uss_mb": info.uss / 2**20})
+        return out
+
+    def stop(self, timeout: float = 20.0) -> None:
+        if self.process.poll() is not None:
+            return
+        kernels = self.kernel_processes()
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=timeout)
+        # Voila shuts its kernels down on exit; make sure no orphan survives a hard stop.
+        for proc in kernels:
+            try:
+                proc.wait(timeout=5)
+            except psutil.TimeoutExpired:
+                proc.kill()
+            except psutil.NoSuchProcess:
+                pass
+
+
+def start_voila(
+    root: Path,
+    *,
+    extra_args: Sequence[str] = (),
+    log_dir: Path | None = None,
+    timeout: float = 60.0,
+    python: str | None = None,
+) -> VoilaServer:
+    """Start `voila ROOT` with the repository's configuration on a free port; wait for it."""
+    port = free_port()
+    log_dir = Path(log_dir or os.environ.get("TMPDIR", "/tmp"))
+    log_dir.mkdir(parents=True, exist_ok=True)
+    log_path = log_dir / f"voila-{root.name}-{port}.log"
+    args = [
+        python or sys.executable,
+        "-m",
+        "voila",
+        "--no-browser",
+        f"--port={port}",
+        "--Voila.ip=127.0.0.1",
+        f"--Voila.config_file_paths={CONFIG_DIR}",
+        *extra_args,
+        str(root),
+    ]
+    log = open(log_path, "w")
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
+    server = VoilaServer(root=root, port=port, process=process, log_path=log_path, args=args)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"voila exited with {process.returncode}:\n{server.log_tail()}")
+        try:
+            status, _, _ = http_get(server.url("/"), timeout=2)
+            if status == 200:
+                return server
+        except OSError:
+            pass
+        time.sleep(0.2)
+    server.stop()
+    raise RuntimeError(f"voila did not answer within {timeout:.0f} s:\n{server.log_tail()}")
+
+
+def kernel_id_from_html(html: str) -> str:
+    match = re.search(
+        r'<script id="jupyter-config-data" type="application/json">\s*(\{.*?\})\s*</script>',
+        html,
+        re.S,
+    )
+    if not match:
+        raise ValueError("no jupyter-config-data in the page")
+    return json.loads(match.group(1))["kernelId"]
+
+
+def count_widget_views(html: str) -> int:
+    """How many widget views the served page will render (one per widget-view output)."""
+    return html.count('"application/vnd.jupyter.widget-view+json"')
+
+
+def wait_until(predicate, timeout: float, interval: float = 0.25, message: str = "condition"):
+    """Poll predicate() until it returns a truthy value; TimeoutError after timeout seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"timed out after {timeout:.0f} s waiting for {message}")
+        time.sleep(interval)
+
+
+# --- in-page probes ----------------------------------------------------------------------------
+
+# Installed before any page script: records when each canvas is drawn on, and when the DOM last
+# changed, so tests and the benchmark can tell "drawn" and "settled" without fixed sleeps.
+INSTRUMENT_JS = r"""
+(() => {
+  const probe = { lastMutation: 0, finished: null };
+  window.__descent = probe;
+  const drawImage = CanvasRenderingContext2D.prototype.drawImage;
+  CanvasRenderingContext2D.prototype.drawImage = function (...args) {
+    const result = drawImage.apply(this, args);
+    const canvas = this.canvas;
+    const now = performance.now();
+    canvas.__descentDraws = (canvas.__descentDraws || 0) + 1;
+    canvas.__descentLastDraw = now;
+    return result;
+  };
+  const watch = () => {
+    new MutationObserver(() => { probe.lastMutation = performance.now(); })
+      .observe(document.documentElement, { childList: true, subtree: true, characterData: true });
+  };
+  if (document.documentElement) watch();
+  else document.addEventListener('readystatechange', watch, { once: true });
+})();
+"""
+
+# Functions evaluated in the page, defined once per page with page.evaluate(PAGE_PROBES_JS).
+PAGE_PROBES_JS = r"""
+() => {
+  if (window.__descentProbe) return;
+  const EXPLORER = '.__EXPLORER__';
+  const STATUS = '.__STATUS__';
+  const mainCanvas = (root) => root.querySelector('.jupyter-matplotlib-canvas-div canvas');
+  const hash = (canvas) => {
+    const ctx = canvas.getContext('2d');
+    const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+    let h = 0, ink = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      h = (h * 31 + data[i] + 3 * data[i + 1] + 7 * data[i + 2] + 11 * data[i + 3]) | 0;
+      if (data[i + 3] !== 0 && (data[i] < 250 || data[i + 1] < 250 || data[i + 2] < 250)) ink++;
+    }
+    return { hash: h, ink };
+  };
+  const visible = (el) => !!(el && el.getClientRects().length);
+  window.__descentProbe = {
+    mainCanvas, hash, visible,
+    finished() {
+      const cells = document.querySelector('#rendered_cells');
+      const loading = document.querySelector('#loading');
+      return !!cells && cells.style.display !== 'none' && !visible(loading);
+    },
+    widgetOutputs() {
+      return [...document.querySelectorAll('.jp-OutputArea-output')]
+        .filter((o) => o.querySelector(':scope > .lm-Widget')).length;
+    },
+    canvases() {
+      return [...document.querySelectorAll('.jupyter-matplotlib-canvas-div')].map((div) => {
+        const c = div.querySelector('canvas');
+        return { draws: c.__descentDraws || 0, lastDraw: c.__descentLastDraw || 0,
+                 ink: c.width && c.height ? hash(c).ink : 0, width: c.width, height: c.height };
+      });
+    },
+    explorers() {
+      return [...document.querySelectorAll(EXPLORER)].map((root, index) => {
+        const canvas = mainCanvas(root);
+        const sliders = [...root.querySelectorAll('.widget-slider')].map((s) => ({
+          description: (s.querySelector('.widget-label') || {}).textContent || '',
+          handles: s.querySelectorAll('.noUi-handle').length,
+        }));
+        const status = root.querySelector(STATUS);
+        return { index, hasCanvas: !!canvas, sliders,
+                 status: status ? status.textContent : null };
+      });
+    },
+  };
+}
+""".replace("__EXPLORER__", EXPLORER_CLASS).replace("__STATUS__", STATUS_CLASS)
+
+
+def install_probes(page) -> None:
+    page.evaluate(PAGE_PROBES_JS)
+
+
+# A page whose DOM has not changed for this long after Voila finished will not become ready.
+STALLED_MS = 20_000
+
+
+def wait_for_dashboard(page, expected_widget_views: int, timeout: float = 60.0) -> None:
+    """Wait until Voila has executed the page, every widget view is rendered, every ipympl canvas
+    has been drawn with some ink, and the DOM has been still for a moment."""
+    deadline = time.monotonic() + timeout
+    last_state = None
+    while time.monotonic() < deadline:
+        install_probes(page)
+        state = page.evaluate(
+            """() => {
+              const h = window.__descentProbe;
+              return { finished: h.finished(), views: h.widgetOutputs(), canvases: h.canvases(),
+                       quietFor: performance.now() - window.__descent.lastMutation };
+            }"""
+        )
+        last_state = state
+        drawn = all(c["draws"] > 0 and c["ink"] > 0 for c in state["canvases"])
+        if (
+            state["finished"]
+            and state["views"] >= expected_widget_views
+            and drawn
+            and state["quietFor"] > 750
+        ):
+            return
+        if state["finished"] and state["quietFor"] > STALLED_MS:
+            break  # executed, and nothing has changed on the page for a long while: stuck
+        page.wait_for_timeout(150)
+    undrawn = sum(1 for c in (last_state or {}).get("canvases", []) if not c["draws"])
+    raise TimeoutError(
+        f"dashboard not interactive ({undrawn} figure(s) never drawn); last state: {last_state}"
+    )
+
+
+def canvas_signature(page, explorer_index: int) -> dict:
+    return page.evaluate(
+        """(i) => {
+          const h = window.__descentProbe;
+          const root = document.querySelectorAll('.__EXPLORER__')[i];
+          const c = h.mainCanvas(root);
+          return { ...h.hash(c), draws: c.__descentDraws || 0 };
+        }""".replace("__EXPLORER__", EXPLORER_CLASS),
+        explorer_index,
+    )
+
+
+# Text that must never reach a learner's page.
+ERROR_TEXT = (
+    "Traceback (most recent call last)",
+    "Error displaying widget",
+    "Error rendering output",
+    "could not be shown",  # our VoilaExecutor.cell_error_instruction
+    "There was an error when executing cell",
+    "Cell execution timed out",
+    "An exception occurred at the server",
+)
+
+
+def page_problems(page) -> list[str]:
+    """stderr outputs (Voila shows errors as stderr text) and error text on the page."""
+    found = page.evaluate(
+        """() => {
+          const root = document.querySelector('#rendered_cells') || document.body;
+          const sel = (s) => [...document.querySelectorAll(s)]
+            .map((e) => e.innerText.slice(0, 300));
+          return {
+            stderr: sel('.jp-RenderedText[data-mime-type="application/vnd.jupyter.stderr"]'),
+            text: root.innerText,
+          };
+        }"""
+    )
+    problems = [f"stderr output: {t!r}" for t in found["stderr"]]
+    problems += [
+        f"page text contains {marker!r}" for marker in ERROR_TEXT if marker in found["text"]
+    ]
+    return problems
+
+
+def math_problems(page, notebook_json: dict) -> list[str]:
+    """LaTeX in the notebook's Markdown must come out typeset by the locally served MathJax."""
+    sources = [
+        "".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+        for c in notebook_json["cells"]
+        if c["cell_type"] == "markdown"
+    ]
+    has_math = any("$" in s or "\\begin{" in s for s in sources)
+    found = page.evaluate(
+        """() => {
+          const root = document.querySelector('#rendered_cells') || document.body;
+          const clone = root.cloneNode(true);
+          clone.querySelectorAll('mjx-container, mjx-assistive-mml, script, style, code, pre')
+            .forEach((e) => e.remove());
+          return { typeset: root.querySelectorAll('mjx-container').length,
+                   errors: root.querySelectorAll('mjx-merror').length,
+                   text: clone.textContent };
+        }"""
+    )
+    problems = []
+    if has_math and found["typeset"] == 0:
+        problems.append("the notebook has LaTeX but nothing was typeset (no mjx-container)")
+    if found["errors"]:
+        problems.append(f"{found['errors']} formula(s) failed to typeset (mjx-merror)")
+    raw = re.findall(
+        r"\$\$|\\(?:frac|alpha|theta|nabla|sum|begin|mathbf|left|right)\b", found["text"]
+    )
+    if raw:
+        problems.append(f"raw LaTeX left in the page text: {sorted(set(raw))}")
+    return problems
