@@ -57,3 +57,15 @@ def test_predict_then_run_hides_then_reveals():
     assert not ex.view.ce_line.get_visible()
     assert ex.predict("larger") is False
     assert "Not quite" in ex.feedback.value
+
+
+def test_run_button_without_an_answer_and_a_failing_grader_explain_themselves():
+    ex = SigmoidExplorer(question=Question("?", answer=lambda ex: ("a", "why"), choices=("a", "b")))
+    ex.run_button.click()
+    assert "Choose an answer first" in ex.feedback.value
+    ex.answer_control.value = "a"
+    ex.run_button.click()
+    assert "Right" in ex.feedback.value
+    broken = SigmoidExplorer(question=Question("?", answer=lambda ex: 1 / 0, choices=("a",)))
+    assert broken.predict("a") is False
+    assert "ZeroDivisionError" in broken.feedback.value

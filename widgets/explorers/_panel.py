@@ -166,6 +166,12 @@ class Explorer(ipw.VBox):
         except (TypeError, ValueError) as exc:
             self.feedback.value = f"<b>Could not read your answer:</b> {html.escape(str(exc))}"
             return False
+        except Exception as exc:  # a bug in grading is shown here, not lost in a log
+            self.feedback.value = (
+                f"<b>Could not grade this run:</b> {html.escape(type(exc).__name__)}: "
+                f"{html.escape(str(exc))}"
+            )
+            return False
         verdict = "Right" if right else "Not quite"
         mark = "✔" if right else "✘"
         shown = correct if self.question.choices is not None else f"{float(correct):.4g}"
@@ -233,7 +239,14 @@ class Explorer(ipw.VBox):
         else:
             answer = ipw.FloatText(description="Your guess:", value=0.0)
         run = ipw.Button(description="Run", button_style="primary", icon="play")
-        run.on_click(lambda _: None if answer.value is None else self.predict(answer.value))
+
+        def on_run(_: ipw.Button) -> None:
+            if answer.value is None:
+                self.feedback.value = "<b>Choose an answer first</b>, then press Run."
+            else:
+                self.predict(answer.value)
+
+        run.on_click(on_run)
         self.answer_control = answer
         self.run_button = run
         box = ipw.VBox(
