@@ -215,7 +215,7 @@ def mark(value, target) -> str:
     return "  " if value is None else ("ok" if value <= target else "!!")
 
 
-def print_table(summaries: list[dict]) -> None:
+def print_table(summaries: list[dict], footer: bool = True) -> None:
     print()
     print(f"{'dashboard':38} {'TTI med':>8} {'TTI max':>8}   {'RSS MB':>7} {'USS MB':>7}")
     for s in summaries:
@@ -234,6 +234,8 @@ def print_table(summaries: list[dict]) -> None:
                 f"    {explorer:34} slider -> pixels: median {lat['median']:6.0f} ms, "
                 f"p90 {lat['p90']:6.0f} ms (n={lat['n']}) {mark(lat['median'], TARGET_LATENCY_MS)}"
             )
+    if not footer:
+        return
     print(
         f"\ntargets: TTI <= {TARGET_TTI_S:g} s, latency median <= {TARGET_LATENCY_MS:g} ms, "
         f"kernel <= {TARGET_MEMORY_MB:g} MB (ok = met, !! = missed)"
@@ -284,7 +286,8 @@ def main(argv: list[str] | None = None) -> int:
         plan = [p for p in plan if any(o in p[2] for o in args.only)]
     mode_name = "preheat" if args.preheat else "progressive" if args.progressive else "default"
     print(f"mode: {mode_name}; {args.repeat} load(s) per dashboard; viewport {VIEWPORT}")
-    summaries = []
+    summaries: list[dict] = []
+    failed: list[str] = []
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
@@ -295,20 +298,33 @@ def main(argv: list[str] | None = None) -> int:
             for server, notebook, name in plan:
                 runs = []
                 for repeat in range(args.repeat):
-                    runs.append(bench_page(browser, server, notebook, measure_latency=repeat == 0))
+                    try:
+                        runs.append(
+                            bench_page(browser, server, notebook, measure_latency=repeat == 0)
+                        )
+                    except Exception as error:  # reported, and the other dashboards still run
+                        print(f"  {name}: load {repeat + 1} failed: {error}", flush=True)
+                        failed.append(f"{name}: {error}")
+                        break
                     print(f"  {name}: load {repeat + 1}: TTI {runs[-1]['tti_s']:.2f} s", flush=True)
                     if settle:
                         time.sleep(settle)
-                summaries.append(summarise(name, runs))
+                if runs:
+                    summaries.append(summarise(name, runs))
+                    print_table(summaries[-1:], footer=False)
             browser.close()
     finally:
         for server in servers.values():
             server.stop()
     print_table(summaries)
+    for failure in failed:
+        print(f"FAILED {failure}")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps({"mode": mode_name, "results": summaries}, indent=1))
-    return 0
+        args.json.write_text(
+            json.dumps({"mode": mode_name, "results": summaries, "failed": failed}, indent=1)
+        )
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
