@@ -10,11 +10,12 @@ yet" instead of failing the notebook.
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["CHECKS", "Feedback", "Wrong", "check", "exercise", "labels"]
+__all__ = ["CHECKS", "Feedback", "Wrong", "check", "exercise", "labels", "number"]
 
 
 class Wrong(Exception):
@@ -120,3 +121,16 @@ def check(label: str, answer: Any = None) -> Feedback:
     except Wrong as wrong:
         return Feedback(label, "failed", str(wrong), ex.hint)
     return Feedback(label, "passed", message, ex.hint)
+
+
+def number(name: str, value: Any) -> float:
+    """Read a learner's answer as a finite float, or say in words why it is not one."""
+    if isinstance(value, bool):
+        raise Wrong(f"{name} should be a number, not {value!r}")
+    try:
+        out = float(value)
+    except (TypeError, ValueError):
+        raise Wrong(f"{name} should be a number, got {value!r}") from None
+    if not math.isfinite(out):
+        raise Wrong(f"{name} should be a finite number, got {out}")
+    return out

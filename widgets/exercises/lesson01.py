@@ -17,6 +17,7 @@ from ..objectives import LogisticLoss, log_sigmoid, wdbc_logistic
 from ..optimizers import newton
 from ..simulate import simulate
 from ._core import Wrong, call, exercise
+from ._core import number as _number
 
 __all__ = [
     "TINY_B",
@@ -43,18 +44,6 @@ W_A, W_B = (4.0, 1.0), (12.0, 3.0)
 
 # ex_01_6: the band the weight norm must land in
 NORM_LOW, NORM_HIGH = 1.0, 2.0
-
-
-def _number(name: str, value) -> float:
-    if isinstance(value, bool):
-        raise Wrong(f"{name} should be a number, not {value!r}")
-    try:
-        out = float(value)
-    except (TypeError, ValueError):
-        raise Wrong(f"{name} should be a number, got {value!r}") from None
-    if not math.isfinite(out):
-        raise Wrong(f"{name} should be a finite number, got {out}")
-    return out
 
 
 def _numbers(value, n: int, what: str) -> list[float]:

@@ -16,24 +16,13 @@ import numpy as np
 from ..data import load_wdbc
 from ..objectives import LogisticLoss, Rosenbrock, sigmoid
 from ._core import Wrong, call, exercise
+from ._core import number as _number
 
 __all__ = ["EPS", "H_POINT", "best_h_theory", "central_difference_error"]
 
 EPS = float(np.finfo(float).eps)
 #: the point at which ex_02_5 differentiates σ numerically
 H_POINT = 1.0
-
-
-def _number(name: str, value) -> float:
-    if isinstance(value, bool):
-        raise Wrong(f"{name} should be a number, not {value!r}")
-    try:
-        out = float(value)
-    except (TypeError, ValueError):
-        raise Wrong(f"{name} should be a number, got {value!r}") from None
-    if not math.isfinite(out):
-        raise Wrong(f"{name} should be a finite number, got {out}")
-    return out
 
 
 def _numbers(value, n: int, what: str) -> list[float]:

@@ -22,6 +22,7 @@ from ..objectives import LogisticLoss, wdbc_logistic
 from ..optimizers import gd, newton
 from ..simulate import Trajectory, simulate
 from ._core import Wrong, call, exercise
+from ._core import number as _number
 
 __all__ = [
     "FLOOR_SETTING",
@@ -55,18 +56,6 @@ VARIANCE_BATCHES = (1, 8, 64)
 FLOOR_SETTING = {"h": 0.5, "alpha": 0.2, "noise": 3.0}
 
 _NAMES = tuple(RACE)
-
-
-def _number(name: str, value) -> float:
-    if isinstance(value, bool):
-        raise Wrong(f"{name} should be a number, not {value!r}")
-    try:
-        out = float(value)
-    except (TypeError, ValueError):
-        raise Wrong(f"{name} should be a number, got {value!r}") from None
-    if not math.isfinite(out):
-        raise Wrong(f"{name} should be a finite number, got {out}")
-    return out
 
 
 def _numbers(value, n: int, what: str) -> list[float]:

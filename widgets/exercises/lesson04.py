@@ -18,6 +18,7 @@ from ..optimizers import gd, newton
 from ..simulate import simulate
 from ..theory import quadratic_theory
 from ._core import Wrong, call, exercise
+from ._core import number as _number
 
 __all__ = [
     "BUDGET_QUADRATIC",
@@ -53,18 +54,6 @@ SCHEDULE_RATES = tuple(float(a) for a in np.geomspace(0.05, 2.0, 33))
 #: ex_04_6: condition number and the error reduction asked for
 SHRINK_KAPPA = 100.0
 SHRINK_FACTOR = 1e-6
-
-
-def _number(name: str, value) -> float:
-    if isinstance(value, bool):
-        raise Wrong(f"{name} should be a number, not {value!r}")
-    try:
-        out = float(value)
-    except (TypeError, ValueError):
-        raise Wrong(f"{name} should be a number, got {value!r}") from None
-    if not math.isfinite(out):
-        raise Wrong(f"{name} should be a finite number, got {out}")
-    return out
 
 
 def _numbers(value, n: int, what: str) -> list[float]:

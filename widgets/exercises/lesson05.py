@@ -17,6 +17,7 @@ from ..objectives import Himmelblau, LogisticLoss, sigmoid, sine_regression, wdb
 from ..optimizers import newton
 from ..simulate import simulate
 from ._core import Wrong, call, exercise
+from ._core import number as _number
 
 __all__ = [
     "DAMPING_POINT",
@@ -75,18 +76,6 @@ STATIONARY_POINTS = _polished_stationary_points()
 
 # --------------------------------------------------------------------------------------------
 # small parsers
-
-
-def _number(name: str, value) -> float:
-    if isinstance(value, bool):
-        raise Wrong(f"{name} should be a number, not {value!r}")
-    try:
-        out = float(value)
-    except (TypeError, ValueError):
-        raise Wrong(f"{name} should be a number, got {value!r}") from None
-    if not math.isfinite(out):
-        raise Wrong(f"{name} should be a finite number, got {out}")
-    return out
 
 
 def _vector(value, n: int, what: str) -> np.ndarray:

@@ -17,6 +17,7 @@ from ..optimizers import adam, gd, momentum, nesterov
 from ..simulate import simulate
 from ..theory import quadratic_theory
 from ._core import Wrong, call, exercise
+from ._core import number as _number
 
 __all__ = [
     "BOWL_LR",
@@ -53,18 +54,6 @@ RACE_CHOICES = {
     "d": "Curvature: Adam's v̂ estimates the Hessian, so Adam steps along the eigenvector of "
     "negative curvature.",
 }
-
-
-def _number(name: str, value) -> float:
-    if isinstance(value, bool):
-        raise Wrong(f"{name} should be a number, not {value!r}")
-    try:
-        out = float(value)
-    except (TypeError, ValueError):
-        raise Wrong(f"{name} should be a number, got {value!r}") from None
-    if not math.isfinite(out):
-        raise Wrong(f"{name} should be a finite number, got {out}")
-    return out
 
 
 def _array(name: str, value, shape: tuple[int, ...]) -> np.ndarray:
