@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["CHECKS", "Feedback", "Wrong", "check", "exercise", "labels", "number"]
+__all__ = ["CHECKS", "Feedback", "Wrong", "check", "exercise", "labels", "number", "numbers"]
 
 
 class Wrong(Exception):
@@ -134,3 +134,14 @@ def number(name: str, value: Any) -> float:
     if not math.isfinite(out):
         raise Wrong(f"{name} should be a finite number, got {out}")
     return out
+
+
+def numbers(value: Any, n: int, what: str) -> list[float]:
+    """Read a learner's answer as ``n`` finite floats (a tuple such as ``(odds, log_odds)``)."""
+    try:
+        items = list(value)
+    except TypeError:
+        raise Wrong(f"give {n} numbers as a tuple ({what}), got {value!r}") from None
+    if len(items) != n:
+        raise Wrong(f"give {n} numbers as a tuple ({what}), got {len(items)}")
+    return [number(f"entry {k + 1}", v) for k, v in enumerate(items)]

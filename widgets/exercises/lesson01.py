@@ -18,6 +18,7 @@ from ..optimizers import newton
 from ..simulate import simulate
 from ._core import Wrong, call, exercise
 from ._core import number as _number
+from ._core import numbers as _numbers
 
 __all__ = [
     "TINY_B",
@@ -44,16 +45,6 @@ W_A, W_B = (4.0, 1.0), (12.0, 3.0)
 
 # ex_01_6: the band the weight norm must land in
 NORM_LOW, NORM_HIGH = 1.0, 2.0
-
-
-def _numbers(value, n: int, what: str) -> list[float]:
-    try:
-        items = list(value)
-    except TypeError:
-        raise Wrong(f"give {n} numbers as a tuple ({what}), got {value!r}") from None
-    if len(items) != n:
-        raise Wrong(f"give {n} numbers as a tuple ({what}), got {len(items)}")
-    return [_number(f"entry {k + 1}", v) for k, v in enumerate(items)]
 
 
 def _close(a: float, b: float, tol: float) -> bool:

@@ -17,22 +17,13 @@ from ..data import load_wdbc
 from ..objectives import LogisticLoss, Rosenbrock, sigmoid
 from ._core import Wrong, call, exercise
 from ._core import number as _number
+from ._core import numbers as _numbers
 
 __all__ = ["EPS", "H_POINT", "best_h_theory", "central_difference_error"]
 
 EPS = float(np.finfo(float).eps)
 #: the point at which ex_02_5 differentiates σ numerically
 H_POINT = 1.0
-
-
-def _numbers(value, n: int, what: str) -> list[float]:
-    try:
-        items = list(value)
-    except TypeError:
-        raise Wrong(f"give {n} numbers as a tuple ({what}), got {value!r}") from None
-    if len(items) != n:
-        raise Wrong(f"give {n} numbers as a tuple ({what}), got {len(items)}")
-    return [_number(f"entry {k + 1}", v) for k, v in enumerate(items)]
 
 
 def _slope(z: float) -> float:
