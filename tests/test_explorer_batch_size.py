@@ -17,10 +17,13 @@ os.environ.setdefault("DESCENT_BACKEND", "agg")
 from widgets.explorers.batch_size import (
     BatchSizeExplorer,
     batch_gradients,
+    batch_runs,
     batch_size_question,
     ellipse_axes,
+    first_escape,
     gradient_noise,
     seeded_runs,
+    setup_for,
 )
 from widgets.objectives import DataObjective, wdbc_logistic
 from widgets.optimizers import gd, make_optimizer
@@ -116,6 +119,17 @@ def test_step_slider_follows_batch_size_and_epochs(ex):
     ex.set(batch_size=M)
     assert ex.controls["step"].max == 3
     assert "full batch: 1 update per epoch" in ex.last_status.text
+    # the range is exactly the run: its last position is the run's last update, no dead zone
+    ex.set(batch_size=8, epochs=2)
+    assert ex.controls["step"].max == ex.state.runs.n_updates == 2 * 72 == ex.value("step")
+    # "at the end" stays at the end when the run grows; a step inside the run stays put
+    ex.set(epochs=4)
+    assert ex.value("step") == ex.controls["step"].max == 4 * 72
+    ex.set(step=50)
+    ex.set(epochs=1)
+    assert ex.value("step") == 50 and ex.controls["step"].max == 72
+    ex.set(batch_size=64)  # 9 updates: the step is clipped to the new end
+    assert ex.value("step") == 9 == ex.state.step
 
 
 def test_gradient_noise_statistics():
@@ -154,6 +168,7 @@ def test_noise_panel_draws_the_noise_at_run_one(ex):
 
 def test_extremes_stay_finite_and_healthy(ex):
     for values in (
+        {"alpha": 1e3, "batch_size": 1, "epochs": 2, "n_runs": 3},
         {"alpha": 10.0, "batch_size": 1, "epochs": 2, "n_runs": 3},
         {"alpha": 1e-3, "batch_size": M, "epochs": 1, "n_runs": 1},
         {"alpha": 10.0, "batch_size": 2, "n_runs": 32, "epochs": 1},
@@ -226,3 +241,68 @@ def test_question_is_graded_by_running_each_batch_size():
     assert "epochs" in why
     ex.set(alpha=0.5)
     assert ex.predict("full batch") is (correct == "full batch")
+
+
+def test_first_escape_finds_the_first_update_outside_the_box():
+    P = np.zeros((3, 5, 2))
+    P[0, 2:, 1] = -7.0  # leaves |w|∞ ≤ 5 at update 2 and stays out
+    P[1, 3, 0] = 6.0  # leaves at update 3, comes back
+    P[2, :, :] = 5.0  # on the boundary: still inside
+    assert first_escape(P, 5.0).tolist() == [2, 3, -1]
+
+
+def test_runs_diverge_where_the_iterate_leaves_ten_times_the_plotted_region():
+    setup = setup_for(LOSS, np.zeros(2))
+    radius = setup.escape_radius
+    assert radius == pytest.approx(10 * max(abs(v) for b in setup.bounds for v in b))
+    runs = batch_runs(LOSS, gd(30.0), np.zeros(2), 1, 1, 4, radius=radius)
+    assert runs.radius == radius
+    for n in range(4):  # reference: simulate, then the first update with |w|∞ > radius
+        ref = simulate(LOSS, gd(30.0), np.zeros(2), M, tol=None, batch_size=1, seed=n)
+        out = np.flatnonzero(np.abs(ref.params).max(axis=1) > radius)
+        assert runs.diverged_at[n] == (out[0] if out.size else -1)
+    assert runs.n_diverged > 0
+    # the same runs without a radius: nothing overflows, so nothing diverges
+    assert batch_runs(LOSS, gd(30.0), np.zeros(2), 1, 1, 4).n_diverged == 0
+
+
+def test_learning_rates_of_the_lesson_do_not_diverge():
+    setup = setup_for(LOSS, np.zeros(2))
+    for b in (1, 8, 16, 64, M):
+        runs = batch_runs(LOSS, gd(0.5), np.zeros(2), b, 3, 8, radius=setup.escape_radius)
+        assert runs.n_diverged == 0
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {},
+        {"batch_size": 8},
+        {"objective": wdbc_logistic(fit_bias=False), "question": batch_size_question()},
+    ],
+    ids=["default", "lesson", "lesson-question"],
+)
+def test_largest_alpha_says_diverged_and_why(kwargs):
+    ex = BatchSizeExplorer(**kwargs)
+    if ex.question is not None:
+        ex.predict("B = 1")
+    alpha = ex.controls["alpha"]
+    assert alpha.value == pytest.approx(0.5) and ex.last_status.kind != "diverged"
+    assert ex.view.note.get_text() == ""
+    ex.set(alpha=10**alpha.max)
+    if ex.question is not None:
+        ex.predict("B = 1")
+    status = ex.last_status
+    radius = ex.setup.escape_radius
+    b = ex.value("batch_size")
+    # every run leaves the box on its first update: |α·ĝ|∞ already exceeds it
+    first = simulate(LOSS, gd(10**alpha.max), np.zeros(2), 1, tol=None, batch_size=b, seed=0)
+    assert np.abs(first.params[1]).max() > radius
+    assert status.kind == "diverged"
+    assert status.text.endswith(
+        f"8 of 8 runs diverged at update 1: w left 10× the plotted region (|w|∞ > {radius:.3g})"
+    )
+    assert "diverged" in ex.status.value
+    assert ex.view.note.get_visible() and "8 of 8 runs diverged" in ex.view.note.get_text()
+    for ax in ex.figure.axes:
+        assert np.all(np.isfinite([*ax.get_xlim(), *ax.get_ylim()]))

@@ -95,20 +95,60 @@ def test_step_slider_moves_the_current_point_and_tangent():
     off, _, _ = drawn_arrows(ex)
     assert off.shape[0] == 3
     assert ex.view.loss.get_data()[0].size == 4
-    assert "at t = 3: w = " in ex.last_status.text
+    assert f"at t = 3 of {st.trajectory.stopped_at}: w = " in ex.last_status.text
 
 
-def test_step_follows_the_budget_when_at_the_end():
-    ex = Descent1DExplorer(steps=60)
-    assert ex.value("step") == 60
+def test_step_range_is_the_run_and_the_end_stays_at_the_end():
+    ex = Descent1DExplorer(steps=60)  # α = 0.3, c = 1: converges in 42 steps
+    step = ex.controls["step"]
+    assert ex.state.trajectory.stopped_at == 42
+    assert (step.max, step.value) == (42, 42)  # no dead zone past the end of the run
+    assert ex.controls["play"].max == 42
+    ex.set(alpha=0.1)  # a longer run: the scrubber was at the end, so it stays there
+    k = ex.state.trajectory.stopped_at
+    assert k == 60 and (step.max, step.value) == (60, 60)
     ex.set(steps=120)
-    assert (ex.controls["step"].max, ex.value("step")) == (120, 120)
+    k = simulate(Quadratic1D(1.0), gd(0.1), [2.5], 120, tol=1e-6).stopped_at
+    assert (step.max, step.value) == (k, k) == (ex.state.trajectory.stopped_at, k)
     ex.set(step=10)
     ex.set(steps=150)
-    assert ex.value("step") == 10  # a chosen step is kept
+    assert step.value == 10  # a chosen step is kept
     ex.set(steps=5)
-    assert ex.value("step") == 5  # and clamped to a shorter budget
+    assert (step.max, step.value) == (5, 5)  # and clamped to a shorter run
+    ex.set(steps=60, alpha=0.3, step=20)  # a step set with other values belongs to the new run
+    assert (step.max, step.value) == (42, 20)
     assert ex.last_error is None
+
+
+def test_every_step_of_the_scrubber_moves_the_point_and_the_status():
+    ex = Descent1DExplorer(alpha=0.3)
+    seen = set()
+    for t in range(ex.controls["step"].max + 1):
+        ex.set(step=t)
+        assert ex.view.current.get_data()[0][0] == ex.state.w[t]
+        seen.add(ex.last_status.text)
+    assert len(seen) == ex.state.trajectory.stopped_at + 1
+
+
+def test_status_names_the_budget():
+    ex = Descent1DExplorer(alpha=0.3, steps=60)
+    assert "converged in 42 of 60 steps" in ex.last_status.text
+    ex.set(steps=66)
+    assert "converged in 42 of 66 steps" in ex.last_status.text
+    ex.set(steps=20)
+    assert "still going after all 20 steps" in ex.last_status.text
+    ex.set(objective="quartic", alpha=0.2, start=2.0)
+    d = ex.state.trajectory.diverged_at
+    assert ex.last_status.text.startswith(f"diverged at step {d} of 20: α = 0.2 overshoots")
+
+
+def test_a_run_that_never_moves_has_no_scrubber():
+    ex = Descent1DExplorer(start=0.0)
+    assert "stops at step 0 of 60" in ex.last_status.text
+    assert ex.controls["step"].disabled and ex.controls["step"].max == 0
+    ex.set(start=1.0)
+    assert not ex.controls["step"].disabled
+    assert ex.value("step") == ex.controls["step"].max == ex.state.trajectory.stopped_at > 0
 
 
 def test_fresh_view_draws_the_same():
@@ -125,7 +165,7 @@ def test_status_monotone_converged():
     ex = Descent1DExplorer(alpha=0.3)
     assert ex.last_status.kind == "converged"
     assert ex.last_status.text.startswith(
-        "monotone: 1 − αc = 0.7 is in [0, 1), converges; converged in 42 steps"
+        "monotone: 1 − αc = 0.7 is in [0, 1), converges; converged in 42 of 60 steps"
     )
 
 
@@ -142,7 +182,9 @@ def test_status_diverged_names_the_step_and_the_limit():
     traj = simulate(Quadratic1D(2.0), gd(1.2), [2.5], 60)
     assert traj.diverged
     assert ex.last_status.kind == "diverged"
-    assert ex.last_status.text.startswith(f"diverged at step {traj.diverged_at}: α = 1.2 > 2/c = 1")
+    assert ex.last_status.text.startswith(
+        f"diverged at step {traj.diverged_at} of 60: α = 1.2 > 2/c = 1"
+    )
     assert all_finite(ex)
 
 
@@ -235,6 +277,9 @@ def test_moving_the_step_keeps_the_run_revealed_but_a_new_alpha_hides_it():
     ex.set(step=4)
     assert ex.view.points.get_visible()
     assert ex.feedback.value  # the verdict stays
+    assert "at t = 4 of" in ex.status.value  # and the status follows the scrubber
+    ex.controls["play"].value = 2  # a tick of Play (linked to "step t" in the browser)
+    assert ex.view.points.get_visible() and ex.feedback.value
     ex.set(alpha=0.2)
     assert not ex.view.points.get_visible()
     assert ex.feedback.value == ""

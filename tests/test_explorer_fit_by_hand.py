@@ -290,6 +290,41 @@ def test_step_slider_moves_markers_and_gd_boundary(db):
     )
     lmx, lmy = db.view.loss_mark.get_data()
     assert lmx[0] == 120 and lmy[0] == pytest.approx(run.loss[120])
+    # the whole budget is used on separable data: the status still follows t
+    norm, loss = np.linalg.norm(run.params[120, :2]), run.loss[120]
+    assert f"; at step 120 of {STEPS}: ‖w‖ {norm:.3g}, loss {loss:.3g};" in db.last_status.text
+
+
+def test_step_range_is_the_run_and_the_end_stays_at_the_end():
+    ex = DecisionBoundaryExplorer()  # WDBC, λ = 0: gradient descent converges in 233 steps
+    step = ex.controls["step"]
+    data = load_wdbc(["mean radius", "mean texture"])
+    ref = simulate(LogisticLoss(data.X, data.y), gd(ex.state.alpha), steps=STEPS, tol=1e-6)
+    k = ref.stopped_at
+    assert k < STEPS and (step.max, step.value) == (k, k)  # no dead zone past the run
+    assert ex.play.max == k
+    assert f"at step {k} of {k}: ‖w‖ {np.linalg.norm(ref.params[k, :2]):.3g}" in (
+        ex.last_status.text
+    )
+    ex.set(step=120)
+    n120 = np.linalg.norm(ref.params[120, :2])
+    assert f"at step 120 of {k}: ‖w‖ {n120:.3g}, loss {ref.loss[120]:.3g}" in ex.last_status.text
+    ex.set(separable=True)  # a longer run: a chosen step is kept
+    assert (step.max, step.value) == (STEPS, 120)
+    ex.set(step=STEPS)
+    ex.set(l2=0.05)  # a shorter run: the scrubber was at the end and stays there
+    k = ex.state.run.stopped_at
+    assert k < STEPS and (step.max, step.value) == (k, k)
+    ex.set(separable=False, l2=0.0, step=200)  # a step set with other values: the new run's
+    assert (step.max, step.value) == (ref.stopped_at, 200)
+
+
+def test_scrubbing_keeps_the_revealed_answer():
+    ex = DecisionBoundaryExplorer(separable=True, question=separable_question())
+    ex.predict("it grows without bound")
+    ex.set(step=40)
+    assert ex.view.norm_line.get_visible() and "Right" in ex.feedback.value
+    assert "at step 40 of 500" in ex.status.value
 
 
 def test_hand_model_loss_and_accuracy(db):

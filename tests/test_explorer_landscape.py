@@ -17,12 +17,18 @@ import pytest
 os.environ.setdefault("DESCENT_BACKEND", "agg")
 
 from widgets.explorers.landscape import (
+    ALPHA_RANGE,
+    DATA_KEYS,
     GAP_FLOOR,
     GRAD_TOL,
+    LANDSCAPE_KEYS,
+    NEWTON_ALPHA_RANGE,
     OPTIMIZER_NAMES,
+    VARIANT_NAMES,
     LandscapeRaceExplorer,
     TieQuestion,
     landscape_for,
+    run_racer,
     winner_question,
 )
 from widgets.optimizers import make_optimizer
@@ -65,7 +71,10 @@ def race():
 def test_default_shows_every_optimizer_and_newton_wins_on_the_quadratic(race):
     assert race.last_error is None
     assert set(race.view.paths) == set(OPTIMIZER_NAMES)
-    assert race.last_status.text.startswith("Newton reached f − f* < 1e-06 first (1 step)")
+    assert race.last_status.text.startswith(
+        "Step 200 of 200, 7 of 7 below the target: "
+        "Newton (λ = 0) reached f − f* < 1e-06 first (1 step); then RMSProp (ρ = 0.99) in 37, "
+    )
     assert race.last_status.kind == "converged"
     assert "descent-scoreboard" in race.scoreboard.value
 
@@ -167,10 +176,13 @@ def test_diverging_racer_is_drawn_finite_and_named_in_the_status(race):
     race.set(step=race.controls["step"].max)
     _, traj = reference(race, "gd")
     assert traj.diverged
-    assert f"GD diverged at step {traj.diverged_at}" in race.last_status.text
+    # the box rule fires first: |w|∞ passes 10 × 5 (the plot's largest bound) long before 1e12
+    out = int(np.argmax(np.abs(traj.params).max(axis=1) > 50.0))
+    assert 0 < out < traj.diverged_at
+    assert f"GD diverged at step {out} (w left 10× the plotted region" in race.last_status.text
     x, y = race.view.paths["gd"].get_data()
     assert np.all(np.isfinite(x)) and np.all(np.isfinite(y))
-    assert len(x) == traj.stopped_at + 1
+    np.testing.assert_array_equal(np.column_stack([x, y]), traj.params[: out + 1])
     for ax in race.figure.axes:
         assert np.all(np.isfinite([*ax.get_xlim(), *ax.get_ylim()]))
 
@@ -182,18 +194,18 @@ def test_tiny_learning_rate_does_not_reach_the_target(race):
 
 def test_newton_climbs_to_the_maximum_of_himmelblau():
     ex = LandscapeRaceExplorer(objective="himmelblau", optimizers=("gd", "newton"))
-    assert "Newton stuck at a local maximum" in ex.last_status.text
-    assert ex.last_status.text.startswith("GD reached f − f* < 1e-06 first")
+    assert "Newton (λ = 0) stuck at a local maximum" in ex.last_status.text
+    assert ": GD reached f − f* < 1e-06 first (73 steps)" in ex.last_status.text
 
 
 def test_saddle_start_on_the_axis_converges_to_the_saddle():
     ex = LandscapeRaceExplorer(objective="saddle", optimizers=("gd", "newton"))
-    assert ex.last_status.text.startswith("GD reached f < -1 first")  # escaped
-    assert "Newton stuck at a saddle point (f = 0) after 1 step" in ex.last_status.text
+    assert ": GD reached f < -1 first" in ex.last_status.text  # escaped
+    assert "Newton (λ = 0) stuck at a saddle point (f = 0) after 1 step" in ex.last_status.text
     ex.set(steps=300)
     ex.set_start((1.5, 0.0))  # exactly on the stable axis: no escape direction
     assert "GD stuck at a saddle point" in ex.last_status.text
-    assert ex.last_status.text.startswith("Nobody reached f < -1")
+    assert ": Nobody reached f < -1" in ex.last_status.text
 
 
 def test_click_sets_the_start_and_other_clicks_are_ignored():
@@ -235,7 +247,7 @@ def test_unticked_racers_are_hidden_and_left_out_of_the_status():
     assert "Newton" not in ex.last_status.text
     assert [t.get_text() for t in ex.view.legend.get_texts()] == ["GD", "Momentum"]
     ex.set(show_gd=False, show_momentum=False)
-    assert ex.last_status.text.startswith("No racer selected")
+    assert ex.last_status.text.endswith("no racer selected: tick at least one optimizer.")
     assert ex.view.legend is None
 
 
@@ -301,3 +313,104 @@ def test_winner_question_with_variants_grades_the_offered_choices():
     parts = correct.split(" or ")
     assert all(p in question.choices for p in parts), (correct, question.choices)
     assert ex.predict(parts[0]) is True
+
+
+# -- divergence: simulate's own rule, or w leaving 10× the plotted region before the target -----
+def racers_of(key):
+    return OPTIMIZER_NAMES + (VARIANT_NAMES if key in DATA_KEYS else ())
+
+
+def tol_of(name):
+    return 1e-3 if name in VARIANT_NAMES else 1e-6
+
+
+@pytest.mark.parametrize("key", LANDSCAPE_KEYS)
+def test_largest_rate_diverges_for_every_racer(key):
+    land = landscape_for(key)
+    for name in racers_of(key):
+        alpha = (NEWTON_ALPHA_RANGE if name == "newton" else ALPHA_RANGE)[1]
+        r = run_racer(land, name, alpha, land.start, land.steps, tol_of(name), batch_size=32)
+        assert r.kind == "diverged", (key, name, r.outcome)
+        assert r.outcome.startswith(f"diverged at step {r.stopped_at} (")
+        assert r.trajectory.diverged and np.all(np.isfinite(r.trajectory.params))
+
+
+@pytest.mark.parametrize("key", LANDSCAPE_KEYS)
+def test_preset_rates_do_not_diverge(key):
+    land = landscape_for(key)
+    for name in racers_of(key):
+        r = run_racer(land, name, land.alphas[name], land.start, land.steps, tol_of(name))
+        if (key, name) == ("plateau_cliff", "newton"):
+            # Newton climbs the concave plateau towards its supremum at w₁ → ∞, ×1.33 per step
+            assert r.outcome.startswith("diverged at step 8 (w left 10× the plotted region")
+            continue
+        assert r.kind != "diverged", (key, name, r.outcome)
+
+
+def test_escaping_the_saddle_far_after_reaching_the_target_is_not_divergence():
+    # lesson 6's race: momentum reaches f < −1 at step 54, leaves 10× the plot at step 63 and
+    # overflows at step 153; it escaped, it did not diverge
+    land = landscape_for("saddle")
+    r = run_racer(land, "momentum", 0.1, np.array([1.5, 1e-6]), 200, 1e-6, momentum=0.9)
+    assert (r.kind, r.reached_at, r.outcome) == ("reached", 54, "54 steps")
+    assert np.abs(r.trajectory.params).max() > 20.0  # kept whole: drawn beyond the plot
+    # Adam at α = 1000 reaches f < −1 on its first step, by jumping 10× out of the plot
+    adam = run_racer(land, "adam", 1e3, np.array([1.5, 1e-6]), 200, 1e-6)
+    assert adam.kind == "diverged" and adam.stopped_at == 1
+
+
+def test_huge_rate_on_the_logistic_loss_is_divergence_though_the_loss_stays_finite():
+    land = landscape_for("wdbc_logistic")
+    r = run_racer(land, "gd", 1e3, land.start, 300, 1e-6)
+    assert r.stopped_at == 1 and r.kind == "diverged"
+    assert np.abs(r.trajectory.params[1]).max() > land.escape_radius == 55.0
+    ex = LandscapeRaceExplorer(objective="wdbc_logistic", optimizers=("gd",))
+    ex.set(alpha_gd=ex.controls["alpha_gd"].base ** ex.controls["alpha_gd"].max)
+    assert "GD diverged at step 1 (w left 10× the plotted region" in ex.last_status.text
+    assert ex.last_status.kind == "diverged"
+
+
+# -- the status names the step shown, the budget and each racer's settings --------------------
+def test_status_names_step_budget_and_settings():
+    ex = LandscapeRaceExplorer(optimizers=("momentum", "rmsprop", "adam", "newton"))
+    assert ex.last_status.text.startswith("Step 200 of 200, 4 of 4 below the target: ")
+    ex.set(step=17)
+    assert ex.last_status.text.startswith("Step 17 of 200, 1 of 4 below the target: ")
+    ex.set(b2=0.99, decay=0.95, momentum=0.8, damping=0.5)
+    text = ex.last_status.text
+    for part in ("Adam (β₁ = 0.9, β₂ = 0.99)", "RMSProp (ρ = 0.95)", "Momentum (μ = 0.8)"):
+        assert part in text
+    assert "Newton (λ = 0.5)" in text
+    v = LandscapeRaceExplorer(variants=("batch", "sgd", "minibatch"), batch_size=16, seed=3)
+    assert "SGD (seed = 3)" in v.last_status.text
+    assert "Mini-batch (B = 16, seed = 3)" in v.last_status.text
+    v.set(seed=4)
+    assert "Mini-batch (B = 16, seed = 4)" in v.last_status.text
+
+
+def test_step_scrubber_ends_with_the_longest_shown_run():
+    ex = LandscapeRaceExplorer(optimizers=("gd", "newton"))  # the quadratic
+    gd_end = ex.state.run("gd").stopped_at  # GD converges (‖∇f‖ < 1e-9) before the budget
+    assert gd_end < ex.value("steps")
+    assert ex.controls["step"].max == ex.value("step") == gd_end
+    ex.set(show_gd=False)  # Newton alone: one step
+    assert ex.controls["step"].max == ex.value("step") == 1
+    assert ex.last_status.text.startswith("Step 1 of 200, below the target: ")
+    ex.set(show_gd=True)  # at the end stays at the end
+    assert ex.value("step") == gd_end
+    ex.set(step=10)
+    ex.set(alpha_gd=1.0)  # a step chosen by hand stays
+    assert ex.value("step") == 10
+    ex.set(alpha_gd=1e3, alpha_newton=NEWTON_ALPHA_RANGE[1])  # both blow up: a short run
+    assert ex.controls["step"].max == max(r.stopped_at for r in ex.state.runs) < 10
+    assert ex.last_status.kind == "diverged"
+
+
+def test_scrubbing_a_revealed_race_keeps_the_verdict():
+    ex = LandscapeRaceExplorer(
+        optimizers=("gd", "newton"), question=winner_question(("gd", "newton"))
+    )
+    assert ex.predict("Newton") is True
+    ex.set(step=3)
+    assert ex.view.paths["gd"].get_visible() and "Right" in ex.feedback.value
+    assert ex.status.value.count("Step 3 of 200") == 1

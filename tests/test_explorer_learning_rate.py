@@ -89,8 +89,51 @@ def test_status_inside_the_band_with_measured_and_predicted_rate():
     assert text.startswith("α = 0.9 is inside the stable band (0, 2)")
     assert "measured rate 0.91 vs predicted 0.91" in text
     ref = simulate(Quadratic2D(10.0), gd(0.9), None, 200)
-    assert f"converged in {ref.stopped_at} steps" in text
+    assert f"converged in {ref.stopped_at} of 200 steps" in text
     assert ex.last_status.kind == "converged"
+
+
+def test_status_reports_the_step_budget():
+    ex = LearningRateExplorer(alpha=1.0, steps=200)
+    k = ex.state.trajectory.stopped_at
+    assert f"converged in {k} of 200 steps" in ex.last_status.text
+    ex.set(steps=300)  # same run, larger budget: the sentence says so
+    assert f"converged in {k} of 300 steps" in ex.last_status.text
+    ex.set(alpha=1e-3, steps=100)
+    assert "not converged within the budget of 100 steps" in ex.last_status.text
+    assert ex.last_status.kind == "info"
+
+
+def test_divergence_is_simulates_blow_up_stated_with_the_budget():
+    ex = LearningRateExplorer(alpha=4.0, steps=200)  # |1 − 4·1| = 3 per step
+    traj = ex.state.trajectory
+    assert traj.diverged
+    assert f"diverged at step {traj.diverged_at} of 200: loss" in ex.last_status.text
+    # just outside the band the loss grows too slowly to blow up within the budget: not "diverged"
+    ex.set(alpha=2.05, steps=50)
+    assert not ex.state.trajectory.diverged
+    assert "outside the stable band" in ex.last_status.text
+    assert "diverged" not in ex.last_status.text
+
+
+LESSON_CONFIGS = [
+    dict(),
+    dict(kappa=10.0, lam_max=1.0, question=best_lr_question()),
+    dict(kappa=100.0, alpha=3.31, momentum=0.67, steps=500),
+    dict(kappa=25.0, alpha=2.78, momentum=0.44, steps=300, question=rate_question()),
+]
+
+
+@pytest.mark.parametrize("settings", LESSON_CONFIGS, ids=["default", "04", "06a", "06b"])
+def test_largest_alpha_diverges_in_every_lesson_configuration(settings):
+    ex = LearningRateExplorer(**settings)
+    if ex.question is not None:
+        ex.predict(1.0)
+    ex.set(alpha=ALPHA_RANGE[1])
+    assert ex.state.trajectory.diverged
+    assert "diverged at step" in ex.last_status.text
+    assert ex.last_status.kind == "diverged"
+    assert finite_artists(ex)
 
 
 def test_status_outside_the_band_diverges():
@@ -244,7 +287,43 @@ def test_range_test_curve_and_marks_match_lr_range_test():
     assert ex.view.diverge.get_data()[0][0] == pytest.approx(ref.divergence_lr)
     assert ex.view.theory.get_xdata()[0] == pytest.approx(2.0)  # 2/λmax
     assert f"suggested α = divergence/10 = {ref.suggested_lr:.3g}" in ex.last_status.text
+    assert f"diverged at step {ref.diverged_at} " in ex.last_status.text
+    assert "the loss passed 4 × its best" in ex.last_status.text
     assert ex.last_status.kind == "diverged"
+
+
+def test_range_test_draws_the_stopping_threshold():
+    ex = LRRangeTestExplorer(kappa=10.0, divergence_factor=4.0)
+    res = ex.state.result
+    x, y = ex.view.threshold.get_data()
+    np.testing.assert_array_equal(x, res.learning_rates)
+    # independent reference: the lowest loss before each step (start included), times 4
+    best, expected = res.initial_loss, []
+    for loss in res.losses:
+        expected.append(4.0 * best)
+        best = min(best, loss)
+    np.testing.assert_allclose(y, expected, rtol=1e-12)
+    assert res.losses[res.diverged_at] > y[res.diverged_at]  # the step that stopped the run
+    assert np.all(res.losses[: res.diverged_at] <= y[: res.diverged_at])
+    ex.set(divergence_factor=8.0)
+    assert ex.view.threshold.get_data()[1][0] == pytest.approx(8.0 * res.initial_loss)
+    assert "8 × best" in ex.view.threshold_label.get_text()
+    assert "the loss passed 8 × its best" in ex.last_status.text
+
+
+def test_range_test_status_names_kappa():
+    a = LRRangeTestExplorer(kappa=100.0)
+    b = LRRangeTestExplorer(kappa=300.0)
+    assert "for the quadratic with κ = 100," in a.last_status.text
+    assert "for the quadratic with κ = 300," in b.last_status.text
+
+
+def test_range_test_largest_rate_diverges():
+    ex = LRRangeTestExplorer()
+    ex.set(max_lr=10.0 ** ex.controls["max_lr"].max)  # a log slider: max is the exponent
+    assert ex.state.result.diverged_at is not None
+    assert "diverged at step" in ex.last_status.text
+    assert "divergence detected" not in ex.last_status.text
 
 
 def test_range_test_on_wdbc_uses_the_hessian_at_the_start():
@@ -258,7 +337,9 @@ def test_range_test_on_wdbc_uses_the_hessian_at_the_start():
 
 def test_range_test_without_blow_up_says_so():
     ex = LRRangeTestExplorer(problem="wdbc", max_lr=1.0)
-    assert ex.last_status.text.startswith("no blow-up up to α = 1")
+    assert ex.last_status.text.startswith("no blow-up up to α = 1 in 100 steps")
+    assert "never passed 4 × its best" in ex.last_status.text
+    assert "diverged" not in ex.last_status.text
     assert not ex.view.suggested.get_visible()
 
 

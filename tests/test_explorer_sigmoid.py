@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from widgets.explorers import Question, SigmoidExplorer
+from widgets.explorers import Explorer, Question, SigmoidExplorer, Status
 from widgets.explorers.sigmoid import _H, _Z, central_difference, sigmoid_state
 from widgets.objectives import sigmoid
 
@@ -69,3 +69,60 @@ def test_run_button_without_an_answer_and_a_failing_grader_explain_themselves():
     broken = SigmoidExplorer(question=Question("?", answer=lambda ex: 1 / 0, choices=("a",)))
     assert broken.predict("a") is False
     assert "ZeroDivisionError" in broken.feedback.value
+
+
+# -- the Explorer base class: view-only controls and quiet updates ------------------------------
+class _Scrubbed(Explorer):
+    """A minimal explorer: "x" sets a run of x + 1 points, "t" scrubs along it (view-only)."""
+
+    def __init__(self, question=None):
+        from widgets.explorers import _controls as ctl
+        from widgets.explorers._figure import new_figure
+
+        self.renders: list[frozenset[str]] = []
+        controls = {"x": ctl.int_slider("x", 5, 1, 10), "t": ctl.int_slider("t", 5, 0, 10)}
+        super().__init__(controls, new_figure((2, 2)), question=question, view_only=("t",))
+
+    def render(self, changed):
+        self.renders.append(changed)
+        with self.quietly():  # the scrubber's range is the run: no second render
+            at_end = self.value("t") >= self.controls["t"].max
+            self.controls["t"].max = self.value("x")
+            if at_end:
+                self.controls["t"].value = self.value("x")
+        return Status(f"at t = {self.value('t')} of {self.value('x')}", "info")
+
+
+def test_view_only_controls_keep_the_revealed_run_and_quietly_does_not_render():
+    ex = _Scrubbed(Question("?", answer=lambda ex: ("a", "why"), choices=("a", "b")))
+    assert ex.renders == [frozenset({"x", "t"})]
+    assert "prediction" in ex.status.value
+    ex.set(t=2)  # scrubbing before the prediction reveals nothing
+    assert "prediction" in ex.status.value
+    assert ex.predict("a") is True
+    ex.set(t=3)  # scrubbing along the revealed run: the run and the verdict stay
+    assert ex._revealed and "Right" in ex.feedback.value
+    assert ex.status.value.endswith("at t = 3 of 5</span>")
+    ex.set(x=2)  # a new setting asks for a new prediction; t is clamped quietly, one render
+    assert ex.renders[-1] == frozenset({"x"}) and len(ex.renders) == 4
+    assert ex.feedback.value == "" and "prediction" in ex.status.value
+    assert (ex.controls["t"].max, ex.value("t")) == (2, 2)
+    with ex.hold():  # changes made quietly inside a hold do not drop the pending ones
+        ex.controls["x"].value = 7
+        with ex.quietly():
+            ex.controls["t"].max = 9
+            ex.controls["t"].value = 9  # not reported to render
+    assert ex.renders[-1] == frozenset({"x"}) and len(ex.renders) == 5
+    assert (ex.controls["t"].max, ex.value("t")) == (7, 7)
+
+
+def test_view_only_must_name_controls():
+    from widgets.explorers import _controls as ctl
+    from widgets.explorers._figure import new_figure
+
+    class Bad(Explorer):
+        def render(self, changed):
+            return Status("")
+
+    with pytest.raises(ValueError, match="view_only names unknown control"):
+        Bad({"x": ctl.int_slider("x", 1, 0, 2)}, new_figure((2, 2)), view_only=("step",))

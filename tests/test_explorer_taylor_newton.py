@@ -14,17 +14,23 @@ import numpy as np
 import pytest
 from matplotlib.backend_bases import MouseEvent
 
+from widgets.exercises.lesson05 import DAMPING_POINT
 from widgets.explorers import EXPLORERS
 from widgets.explorers.taylor_newton import (
+    ALPHA_RANGE,
     AXIS_FRACTION,
+    ESCAPE_FACTOR,
+    GD_RUN_STEPS,
     SURFACES,
     TaylorNewtonExplorer,
     curvature_question,
+    escape_radius,
+    gd_run,
     newton_steps_question,
     readout_items,
     surface_objective,
 )
-from widgets.optimizers import newton
+from widgets.optimizers import gd, newton
 from widgets.simulate import simulate
 
 
@@ -152,7 +158,7 @@ def test_indefinite_hessian_status_and_damping(ex):
     )
     assert ex.state.slopes["damped"] < 0  # λ > −λmin: H + λI positive definite, descent
     ex.set(damping=1.0)
-    assert "(λ = 1 is not enough)" in ex.last_status.text
+    assert "(λ = 1 is not enough: f → " in ex.last_status.text
     assert ex.view.eig_lines[0].get_linestyle() == "--"  # the negative-curvature axis
 
 
@@ -241,7 +247,7 @@ def test_extremes_do_not_warn(key):
         warnings.simplefilter("error")
         for w1 in (c1.min, c1.max):
             for w2 in (c2.min, c2.max):
-                for alpha in (1e-4, 1e2):
+                for alpha in ALPHA_RANGE:
                     ex.set(w1=w1, w2=w2, alpha=alpha, damping=1e4)
                     assert ex.last_error is None and ex.last_status.text
                     for arrow in ex.view.arrows.values():
@@ -286,3 +292,88 @@ def test_no_new_artists_per_update(ex):
     for v in np.linspace(-2, 4, 30):
         ex.set(w1=float(v), w2=float(abs(v)), damping=float(10 ** (v - 1)))
     assert sum(len(ax.get_children()) for ax in ex.figure.axes) == n
+
+
+def test_damped_newton_is_reported_with_its_lambda(ex):
+    ex.set(objective="logistic_2d", w1=-1.0, w2=-3.0, alpha=4.0, damping=0.3)
+    st = ex.state
+    assert st.kind == "positive definite"
+    fd = float(st.objective.value(st.w - np.linalg.solve(st.hessian + 0.3 * np.eye(2), st.grad)))
+    assert f"damped Newton (λ = 0.3): f → {fd:.4g}" in ex.last_status.text
+    ex.set(damping=3.0)
+    assert "damped Newton (λ = 3): f → " in ex.last_status.text
+
+
+def test_gd_run_is_simulate_and_drawn(ex):
+    ex.set(objective="logistic_2d", w1=-1.0, w2=-3.0, alpha=4.0)
+    ref = simulate(surface_objective("logistic_2d"), gd(4.0), [-1.0, -3.0], GD_RUN_STEPS, tol=1e-6)
+    run = ex.state.run
+    assert not run.diverged and run.status == ref.status
+    np.testing.assert_array_equal(run.path, ref.params)
+    xs, ys = (np.asarray(a) for a in ex.view.gd_path.get_data())
+    np.testing.assert_array_equal(np.column_stack([xs, ys]), ref.params)
+    assert f"α = 4 is below it: one step f → {ref.loss[1]:.4g}" in ex.last_status.text
+    assert f"a run from here reached f = {ref.loss[-1]:.4g} after {GD_RUN_STEPS} steps" in (
+        ex.last_status.text
+    )
+    assert "diverged" not in ex.last_status.text
+
+
+@pytest.mark.parametrize("key, w", [("sine", DAMPING_POINT), ("logistic_2d", (2.0, 0.5))])
+def test_divergence_rule_leaving_ten_times_the_plot(ex, key, w):
+    # neither loss can reach simulate's 1e12: sine regression is bounded, logistic grows linearly
+    ex.set(objective=key, w1=w[0], w2=w[1], alpha=ALPHA_RANGE[1])
+    radius = ESCAPE_FACTOR * max(abs(v) for b in SURFACES[key].bounds for v in b)
+    assert radius == escape_radius(SURFACES[key].bounds)
+    obj = surface_objective(key)
+    ref = simulate(obj, gd(ALPHA_RANGE[1]), w, GD_RUN_STEPS, tol=1e-6)
+    assert not ref.diverged  # simulate alone would never call this run diverged
+    out = np.max(np.abs(ref.params), axis=1) > radius
+    t = int(np.argmax(out))
+    assert out[t] and t >= 1
+    run = ex.state.run
+    assert run.diverged and run.steps == t
+    np.testing.assert_array_equal(run.path, ref.params[: t + 1])
+    status = ex.last_status.text
+    assert f"a run from here diverged at step {t}: w left the plotted region by 10×" in status
+    assert ex.last_status.kind == "diverged"
+    # the drawn path stops on the 10× box, so the renderer never sees the far-out iterate
+    xs, ys = (np.asarray(a) for a in ex.view.gd_path.get_data())
+    assert len(xs) == t + 1
+    assert max(abs(xs[-1]), abs(ys[-1])) == pytest.approx(radius)
+
+
+def test_divergence_rule_keeps_simulates_own():
+    obj = surface_objective("rosenbrock")
+    run = gd_run(obj, (-1.2, 1.0), 100.0, SURFACES["rosenbrock"].bounds)
+    ref = simulate(obj, gd(100.0), (-1.2, 1.0), GD_RUN_STEPS, tol=1e-6)
+    assert ref.diverged and run.diverged and run.message == ref.message
+    assert "exceeds 1e+12" in run.message
+
+
+def test_stable_run_is_not_called_diverged():
+    # below the stability bound near the minimum: the run converges, whatever its path
+    obj = surface_objective("logistic_2d")
+    run = gd_run(obj, (3.0, 0.5), 10.0, SURFACES["logistic_2d"].bounds)
+    assert run.status == "converged" and not run.diverged
+
+
+@pytest.mark.parametrize("key", list(SURFACES))
+def test_largest_alpha_diverges_from_everywhere(key):
+    """The top of the α range is huge for every loss: the run blows up from every point of a
+    7 × 7 grid over the plot (except a stationary point, where no step moves)."""
+    obj = surface_objective(key)
+    bounds = SURFACES[key].bounds
+    grids = [np.linspace(lo, hi, 7) for lo, hi in bounds]
+    for p in np.stack(np.meshgrid(*grids), -1).reshape(-1, obj.dim):
+        if np.hypot.reduce(obj.grad(p)) < 1e-6:
+            continue
+        assert gd_run(obj, p, ALPHA_RANGE[1], bounds).diverged, p
+
+
+def test_alpha_is_named_in_every_status(ex):
+    ex.set(objective="sine", w1=DAMPING_POINT[0], w2=DAMPING_POINT[1], alpha=0.05)
+    assert ex.state.kind == "indefinite"
+    assert "gradient descent (α = 0.05): one step f → " in ex.last_status.text
+    ex.set(alpha=0.2)
+    assert "gradient descent (α = 0.2): one step f → " in ex.last_status.text

@@ -133,7 +133,16 @@ def _open(browser, contexts: list, server: VoilaServer, notebook: str, timeout: 
     dash = Dashboard(page=page, url=url, status=0, html="")
     page.on("request", lambda r: dash.requests.append(r.url))
     page.on("websocket", lambda ws: dash.requests.append(ws.url))
-    page.on("requestfailed", lambda r: dash.failures.append(f"{r.url}: {r.failure}"))
+    # An aborted blob: load is a picture replaced by a newer one inside the page (ipympl swaps
+    # images this way), not a network request.
+    page.on(
+        "requestfailed",
+        lambda r: (
+            None
+            if r.url.startswith(("blob:", "data:"))
+            else dash.failures.append(f"{r.url}: {r.failure}")
+        ),
+    )
     page.on(
         "response",
         lambda r: dash.failures.append(f"{r.url}: HTTP {r.status}") if r.status >= 400 else None,

@@ -281,6 +281,7 @@ PAGE_PROBES_JS = r"""
   const STATUS = '.__STATUS__';
   const mainCanvas = (root) => root.querySelector('.jupyter-matplotlib-canvas-div canvas');
   const hash = (canvas) => {
+    if (!canvas || !canvas.width || !canvas.height) return { hash: null, ink: 0 };
     const ctx = canvas.getContext('2d');
     const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
     let h = 0, ink = 0;
@@ -303,10 +304,12 @@ PAGE_PROBES_JS = r"""
         .filter((o) => o.querySelector(':scope > .lm-Widget')).length;
     },
     canvases() {
+      // a canvas div whose <canvas> is not created yet counts as a canvas not drawn yet
       return [...document.querySelectorAll('.jupyter-matplotlib-canvas-div')].map((div) => {
         const c = div.querySelector('canvas');
+        if (!c) return { draws: 0, lastDraw: 0, ink: 0, width: 0, height: 0 };
         return { draws: c.__descentDraws || 0, lastDraw: c.__descentLastDraw || 0,
-                 ink: c.width && c.height ? hash(c).ink : 0, width: c.width, height: c.height };
+                 ink: hash(c).ink, width: c.width, height: c.height };
       });
     },
     explorers() {
@@ -345,6 +348,7 @@ def wait_for_dashboard(page, expected_widget_views: int, timeout: float = 60.0) 
             """() => {
               const h = window.__descentProbe;
               return { finished: h.finished(), views: h.widgetOutputs(), canvases: h.canvases(),
+                       explorersWithoutCanvas: h.explorers().filter((e) => !e.hasCanvas).length,
                        quietFor: performance.now() - window.__descent.lastMutation };
             }"""
         )
@@ -354,6 +358,7 @@ def wait_for_dashboard(page, expected_widget_views: int, timeout: float = 60.0) 
             state["finished"]
             and state["views"] >= expected_widget_views
             and drawn
+            and state["explorersWithoutCanvas"] == 0
             and state["quietFor"] > 750
         ):
             return

@@ -6,14 +6,20 @@ that is garbage-collected takes its figure with it, and nothing grows as explore
 
 from __future__ import annotations
 
+import contextlib
+import math
 import os
-from collections.abc import Iterable
+import time
+from collections.abc import Iterable, Iterator
 
 from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-__all__ = ["BlitManager", "backend_name", "in_kernel", "new_figure"]
+__all__ = ["BlitManager", "backend_name", "in_kernel", "new_figure", "one_frame"]
+
+#: A frame sent within this many seconds of the previous one is sent whole, not as a difference.
+FULL_FRAME_WITHIN_S = 1.0
 
 
 def in_kernel() -> bool:
@@ -38,9 +44,9 @@ def new_figure(figsize: tuple[float, float], *, dpi: float = 100.0) -> Figure:
     """A Figure attached to an ipympl canvas in a kernel, or to an Agg canvas when headless."""
     fig = Figure(figsize=figsize, dpi=dpi)
     if backend_name() == "ipympl":
-        from ipympl.backend_nbagg import Canvas, FigureManager
+        from ipympl.backend_nbagg import FigureManager
 
-        canvas = Canvas(fig)
+        canvas = _canvas_class()(fig)
         # ipympl 0.10 stores a bare base64 string (no "data:image/png;base64," prefix) in
         # _data_url while no front end has connected; a canvas nested in a VBox then loads it as
         # a broken image and stays 0×0. The front end asks for a full frame when it starts, so
@@ -55,6 +61,68 @@ def new_figure(figsize: tuple[float, float], *, dpi: float = 100.0) -> Figure:
     else:
         FigureCanvasAgg(fig)
     return fig
+
+
+_CANVAS_CLASS = None
+
+
+def _canvas_class():
+    """ipympl's canvas, made safe for quick successions of frames (built on first use, so that
+    importing this module does not import ipympl).
+
+    ipympl sends each new picture as the difference from the previous one, and its front end
+    shows a picture by pointing one image element at it: a picture that arrives while the
+    previous one is still loading replaces it, and the previous one is never drawn. The next
+    difference is then painted over a stale picture, and parts of the figure stay wrong until
+    something redraws them (seen in Chromium when a slider move redrew the figure twice in a row).
+    A frame that follows the previous one closely is therefore sent whole, so a lost frame is
+    harmless; an isolated frame stays a small difference.
+    """
+    global _CANVAS_CLASS
+    if _CANVAS_CLASS is None:
+        from ipympl.backend_nbagg import Canvas
+
+        class DescentCanvas(Canvas):
+            _last_frame = -math.inf
+
+            def get_diff_image(self):
+                now = time.monotonic()
+                if self._png_is_old and now - self._last_frame < FULL_FRAME_WITHIN_S:
+                    self._force_full = True
+                frame = super().get_diff_image()
+                if frame is not None:
+                    self._last_frame = now
+                return frame
+
+        _CANVAS_CLASS = DescentCanvas
+    return _CANVAS_CLASS
+
+
+@contextlib.contextmanager
+def one_frame(figure: Figure) -> Iterator[None]:
+    """Send the figure's pixels to the browser once, at the end, however often the code inside
+    draws or blits (each of those would otherwise send a frame of its own)."""
+    manager = getattr(figure.canvas, "manager", None)
+    if manager is None or not hasattr(manager, "refresh_all"):
+        yield  # Agg: nothing is sent anywhere
+        return
+    if "refresh_all" in vars(manager):  # already inside one_frame
+        yield
+        return
+    send = manager.refresh_all
+    pending = False
+
+    def later() -> None:
+        nonlocal pending
+        pending = True
+
+    manager.refresh_all = later
+    try:
+        yield
+    finally:
+        del manager.refresh_all
+        if pending:
+            send()
 
 
 class BlitManager:

@@ -7,7 +7,11 @@ Every explorer shares this interface:
 - ``explorer.status``: an ``ipw.HTML`` whose text says in words what happened;
 - ``explorer.set(**values)``: change several controls with a single redraw;
 - an optional :class:`Question` for predict-then-run: the run stays hidden until the learner commits
-  an answer, then the explorer says whether the prediction was right and why.
+  an answer, then the explorer says whether the prediction was right and why. Controls named in
+  ``view_only`` (a step scrubber, its Play button) only move along the run already shown, so
+  moving them keeps a revealed run and its verdict on screen;
+- ``explorer.quietly()``: inside ``render``, adjust controls (a scrubber's range, a disabled flag)
+  without starting another render.
 
 Errors raised while updating are shown inside the explorer (status line and an error box), never
 lost in a log.
@@ -19,14 +23,14 @@ import contextlib
 import html
 import math
 import warnings
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import ipywidgets as ipw
 from matplotlib.figure import Figure
 
-from ._figure import backend_name
+from ._figure import backend_name, one_frame
 
 __all__ = ["Explorer", "Question", "Status"]
 
@@ -84,8 +88,18 @@ class Explorer(ipw.VBox):
         question: Question | None = None,
         extra: tuple[ipw.Widget, ...] = (),
         control_columns: int = 2,
+        view_only: Iterable[str] = (),
     ) -> None:
         self.controls: dict[str, ipw.Widget] = dict(controls)
+        #: controls that only choose which part of the same run is shown (e.g. a step scrubber):
+        #: changing only these keeps a revealed prediction revealed.
+        self.view_only: frozenset[str] = frozenset(view_only)
+        unknown = self.view_only - set(self.controls)
+        if unknown:
+            raise ValueError(
+                f"view_only names unknown control(s) {sorted(unknown)}; "
+                f"valid names are: {sorted(self.controls)}"
+            )
         self.figure = figure
         self.question = question
         self.status = ipw.HTML(layout=ipw.Layout(min_height="1.6em"))
@@ -131,15 +145,34 @@ class Explorer(ipw.VBox):
         return self.controls[name].value
 
     def set(self, **values: Any) -> None:
-        """Set several controls at once; the explorer redraws once, after all are set."""
+        """Set several controls at once; the explorer redraws once, after all are set.
+
+        View-only controls (a step scrubber) pick a point of the run the other values produce, so
+        they are set after that run is drawn, in a second redraw: their range follows the run.
+        """
         unknown = set(values) - set(self.controls)
         if unknown:
             raise ValueError(
                 f"unknown control(s) {sorted(unknown)}; valid names are: {sorted(self.controls)}"
             )
-        with self.hold():
-            for name, v in values.items():
-                self.controls[name].value = v
+        later = {k: values.pop(k) for k in list(values) if k in self.view_only}
+        for batch in (values, later):
+            with self.hold():
+                for name, v in batch.items():
+                    self.controls[name].value = v
+
+    def fit_scrubber(self, name: str, last: int) -> int:
+        """Make the scrubber ``name`` (an integer slider over a run's steps) end at ``last``, the
+        run's final step, so no part of its track shows nothing new. A scrubber at the end stays
+        at the end; one elsewhere keeps its step, clamped into a shorter run. Call it from
+        ``render``; it does not start another render. Returns the step to show."""
+        control = self.controls[name]
+        with self.quietly():
+            at_end = control.value >= control.max
+            control.max = last  # ipywidgets clamps the value into the new range
+            if at_end:
+                control.value = last
+        return int(control.value)
 
     @contextlib.contextmanager
     def hold(self) -> Iterator[None]:
@@ -155,6 +188,22 @@ class Explorer(ipw.VBox):
             if self._pending:
                 changed, self._pending = self._pending, set()
                 self._refresh(changed)
+
+    @contextlib.contextmanager
+    def quietly(self) -> Iterator[None]:
+        """Change controls without starting a render, e.g. from inside ``render``.
+
+        Use it to keep controls consistent with the state just computed (a step scrubber's ``max``
+        following the run's length, a control disabled for a function without that parameter);
+        the changes made here are not reported to ``render``, and pending changes collected by
+        an enclosing :meth:`hold` are kept.
+        """
+        holding, pending = self._holding, set(self._pending)
+        self._holding = True
+        try:
+            yield
+        finally:
+            self._holding, self._pending = holding, pending
 
     def predict(self, guess: Any) -> bool:
         """Commit a prediction (as the Run button does); returns whether it was right."""
@@ -180,7 +229,8 @@ class Explorer(ipw.VBox):
             f"{html.escape(why)}"
         )
         self._revealed = True
-        self.set_revealed(True)
+        with one_frame(self.figure):
+            self.set_revealed(True)
         self._show_status()
         return right
 
@@ -195,11 +245,18 @@ class Explorer(ipw.VBox):
         return handler
 
     def _refresh(self, changed: set[str]) -> None:
+        # However many draws an update makes, the browser gets one picture (see one_frame).
+        with one_frame(self.figure):
+            self._update(changed)
+
+    def _update(self, changed: set[str]) -> None:
         try:
             with warnings.catch_warnings():
                 # A numerical warning during an update is a bug to show, not noise to print.
                 warnings.simplefilter("error", RuntimeWarning)
-                if self.question is not None:
+                # Scrubbing along a revealed run is not a new setting: the verdict stays.
+                keep = self._revealed and bool(changed) and set(changed) <= self.view_only
+                if self.question is not None and not keep:
                     self._revealed = False
                     self.set_revealed(False)
                     self.feedback.value = ""

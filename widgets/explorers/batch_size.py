@@ -2,9 +2,16 @@
 
 Model: :func:`seeded_runs` advances N runs (one per shuffling seed) in lock step, each on the
 batches the package's oracle gives its seed, exactly as :func:`widgets.simulate.simulate` would;
-:func:`batch_runs` adds the loss curves and their quantiles; :func:`gradient_noise` gives the
-spread of mini-batch gradients at a point. View: :class:`BatchSizeView`. Panel:
-:class:`BatchSizeExplorer`.
+:func:`batch_runs` adds the loss curves and their quantiles and, given a radius, says which runs
+diverged; :func:`gradient_noise` gives the spread of mini-batch gradients at a point.
+
+Divergence. The logistic loss grows only linearly in ‖w‖, so a huge learning rate throws the
+iterate far away without ever overflowing (simulate's 1e12 limit is never reached): the runs
+bounce about at a distance proportional to α. The explorer therefore declares a run diverged
+when its iterate leaves a box ten times the size of the plotted parameter region,
+``|w|∞ > 10 · max|plot bound|`` (:attr:`Setup.escape_radius`), and says so in its status.
+
+View: :class:`BatchSizeView`. Panel: :class:`BatchSizeExplorer`.
 """
 
 from __future__ import annotations
@@ -162,7 +169,8 @@ class BatchRuns:
     epochs: int
     seeds: tuple[int, ...]
     params: np.ndarray  # (N, k+1, d)
-    diverged_at: np.ndarray  # (N,)
+    diverged_at: np.ndarray  # (N,) first update at which each run diverged, −1 if it did not
+    radius: float | None  # |w|∞ beyond which a run counts as diverged (None: only overflow)
     per_epoch: int  # updates per epoch
     steps: np.ndarray  # (n_x,) update indices where the loss is evaluated
     epochs_at: np.ndarray  # (n_x,) epochs done after those updates
@@ -174,6 +182,10 @@ class BatchRuns:
     def n_updates(self) -> int:
         return self.params.shape[1] - 1
 
+    @property
+    def n_diverged(self) -> int:
+        return int((self.diverged_at >= 0).sum())
+
     def x(self, axis: str) -> np.ndarray:
         """The loss curves' x values in ``axis`` units: "updates", "epochs" or "examples"."""
         return {
@@ -181,6 +193,25 @@ class BatchRuns:
             "epochs": self.epochs_at,
             "examples": self.examples_at.astype(float),
         }[axis]
+
+
+def first_escape(params: np.ndarray, radius: float) -> np.ndarray:
+    """The first update at which each run's ``|w|∞`` exceeds ``radius`` (−1 if never).
+
+    Example:
+        >>> P = np.array([[[0, 0], [3, 1], [0, 1]], [[0, 0], [1, 1], [1, 2]]])  # 2 runs, 2 updates
+        >>> first_escape(P, 2.0).tolist()
+        [1, -1]
+    """
+    out = np.abs(np.asarray(params, dtype=float)).max(axis=2) > radius  # (N, k+1)
+    return np.where(out.any(axis=1), out.argmax(axis=1), -1)
+
+
+def _first_diverged(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Elementwise the earlier of two "first update" arrays in which −1 means never."""
+    never = np.iinfo(np.int64).max
+    first = np.minimum(np.where(a >= 0, a, never), np.where(b >= 0, b, never))
+    return np.where(first == never, -1, first)
 
 
 def batch_runs(
@@ -192,10 +223,17 @@ def batch_runs(
     n_runs: int,
     *,
     max_points: int = MAX_LOSS_POINTS,
+    radius: float | None = None,
 ) -> BatchRuns:
-    """:func:`seeded_runs` for seeds 0 … n_runs − 1, with loss curves and 10/50/90 % bands."""
+    """:func:`seeded_runs` for seeds 0 … n_runs − 1, with loss curves and 10/50/90 % bands.
+
+    A run has diverged at the first update where its parameters stop being finite or pass 1e12
+    (it is frozen there) or, when ``radius`` is given, where ``|w|∞ > radius``.
+    """
     seeds = tuple(range(int(n_runs)))
     P, diverged_at = seeded_runs(objective, optimizer, start, batch_size, epochs, seeds)
+    if radius is not None:
+        diverged_at = _first_diverged(diverged_at, first_escape(P, radius))
     k = P.shape[1] - 1
     m = int(objective.n_examples)
     steps = np.unique(np.round(np.linspace(0, k, min(k + 1, max_points))).astype(int))
@@ -210,6 +248,7 @@ def batch_runs(
         seeds=seeds,
         params=P,
         diverged_at=diverged_at,
+        radius=None if radius is None else float(radius),
         per_epoch=-(-m // int(batch_size)),
         steps=steps,
         epochs_at=seen / m,
@@ -297,6 +336,11 @@ class Setup:
     bounds: tuple[tuple[float, float], tuple[float, float]]
     grad_range: float
 
+    @property
+    def escape_radius(self) -> float:
+        """Ten times the plotted region: a run whose ``|w|∞`` passes this has diverged."""
+        return 10.0 * max(abs(v) for b in self.bounds for v in b)
+
 
 def setup_for(objective: Objective, start: np.ndarray) -> Setup:
     """Find the minimiser by Newton's method and choose plot ranges around it and the start."""
@@ -329,6 +373,27 @@ class BatchState:
     noise: GradientNoise
     loss_now: np.ndarray  # (N,) full loss of every run after ``step`` updates
     examples_now: int  # examples seen after ``step`` updates
+
+
+def divergence_note(runs: BatchRuns, *, short: bool = False) -> str:
+    """How many runs diverged, when, and by which rule ("" if none did).
+
+    Example: "3 of 8 runs diverged at updates 1–4: w left 10× the plotted region (|w|∞ > 54.6)".
+    """
+    k = runs.n_diverged
+    if not k:
+        return ""
+    at = runs.diverged_at[runs.diverged_at >= 0]
+    first, last = int(at.min()), int(at.max())
+    when = f"update {first}" if first == last else f"updates {first}–{last}"
+    if runs.radius is None:
+        rule = "w stopped being finite or passed 1e12"
+    elif short:  # two lines, to fit inside the contour panel
+        rule = "\nw left 10× this region"
+    else:
+        rule = f"w left 10× the plotted region (|w|∞ > {runs.radius:.3g})"
+    n = len(runs.seeds)
+    return f"{k} of {n} run{'s' if n != 1 else ''} diverged at {when}: {rule}"
 
 
 # ------------------------------------------------------------------------------------------------
@@ -365,6 +430,19 @@ class BatchSizeView:
         ax.add_collection(self.paths)
         self.heads = ax.scatter(
             [], [], s=16, color=color, edgecolors="white", linewidths=0.6, zorder=3
+        )
+        # Says which runs flew off the picture (diverged), since their paths leave the axes.
+        self.note = ax.text(
+            0.03,
+            0.97,
+            "",
+            transform=ax.transAxes,
+            ha="left",
+            va="top",
+            fontsize=7.5,
+            color=OKABE_ITO["vermillion"],
+            bbox={"boxstyle": "round,pad=0.25", "fc": "white", "ec": "none", "alpha": 0.85},
+            zorder=4,
         )
 
         ax = self.ax_l
@@ -419,6 +497,7 @@ class BatchSizeView:
         self.blit.add(
             self.paths,
             self.heads,
+            self.note,
             self.band,
             self.median,
             self.cursor,
@@ -470,7 +549,8 @@ class BatchSizeView:
             "examples": float(st.examples_now),
         }[st.x_axis]
         self.cursor.set_xdata([now, now])
-        for a in (self.paths, self.heads, self.median, self.band, self.cursor):
+        self.note.set_text(divergence_note(runs, short=True))
+        for a in (self.paths, self.heads, self.note, self.median, self.band, self.cursor):
             a.set_visible(self._revealed)
         nz = st.noise
         self.examples.set_offsets(nz.example_grads)
@@ -573,6 +653,10 @@ class BatchSizeExplorer(Explorer):
     every per-example gradient, the batch gradients of 40 random batches of size B, their 2σ
     ellipse (covariance Σ/B, shrinking as B grows) and the full gradient.
 
+    A run counts as diverged once its iterate leaves a box ten times the plotted region
+    (``|w|∞ > 10 · max|plot bound|``): the logistic loss cannot overflow, so a too-large α only
+    throws w ever farther out. The status then says how many runs diverged, when, and why.
+
     Example:
         >>> ex = BatchSizeExplorer(batch_size=8)
         >>> ex.last_status.text.startswith("B = 8: 72 updates per epoch")
@@ -617,8 +701,9 @@ class BatchSizeExplorer(Explorer):
         self._runs: OrderedDict = OrderedDict()
 
         controls: dict[str, ipw.Widget] = {
+            # Up to 1000: far past the point (α ≈ 30–300) where the runs leave the plot for good.
             "alpha": ctl.log_slider(
-                "α (learning rate)", alpha, 1e-3, 10.0, steps_per_decade=20, fmt=".2g"
+                "α (learning rate)", alpha, 1e-3, 1e3, steps_per_decade=20, fmt=".2g"
             ),
             "batch_size": ipw.SelectionSlider(
                 options=[(f"{s}" if s < m else f"{s} (all)", s) for s in sizes],
@@ -674,7 +759,15 @@ class BatchSizeExplorer(Explorer):
         runs = self._runs.get(key)
         if runs is None:
             s = self.setup
-            runs = batch_runs(s.objective, self.optimizer(), s.start, key[1], key[2], key[3])
+            runs = batch_runs(
+                s.objective,
+                self.optimizer(),
+                s.start,
+                key[1],
+                key[2],
+                key[3],
+                radius=s.escape_radius,
+            )
             self._runs[key] = runs
             while len(self._runs) > 24:
                 self._runs.popitem(last=False)
@@ -713,10 +806,8 @@ class BatchSizeExplorer(Explorer):
             f"minimum f* = {s.f_star:.4f}; batch-gradient noise std {noise.std:.3g} "
             f"(∝ 1/√B = {1 / math.sqrt(b):.2g}) vs ‖∇f‖ = {float(np.hypot(*noise.grad)):.3g}"
         )
-        diverged = int((runs.diverged_at >= 0).sum())
-        if diverged:
-            text += f"; {diverged} run{'s' if diverged != 1 else ''} diverged"
-            return Status(text, "diverged")
+        if runs.n_diverged:
+            return Status(f"{text}; {divergence_note(runs)}", "diverged")
         gap = q90 - s.f_star
         kind = "converged" if gap < 1e-3 else "oscillating" if q90 - q10 > 0.5 * gap else "info"
         return Status(text, kind)

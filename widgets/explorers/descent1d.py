@@ -11,7 +11,6 @@ Model: :func:`descent1d_state` (pure; calls ``simulate`` and the quadratic theor
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import math
 from dataclasses import dataclass
@@ -298,29 +297,29 @@ def _status_kind(
 def _message(obj, kind, traj: Trajectory, alpha: float, start: float, s: dict) -> str:
     """The status line: what happened, with the theory's numbers."""
     c, factor, signed = s["target_curvature"], s["factor"], s["signed_factor"]
-    k = traj.stopped_at
-    steps_word = "step" if k == 1 else "steps"
+    k, n = traj.stopped_at, s["steps"]  # where the run stopped, and the budget of steps
+    budget = f"all {n} step" if n == 1 else f"all {n} steps"
     if traj.converged and k == 0:
         return (
             f"w₀ = {start:.3g} is already a stationary point (|f′(w₀)| < {TOL:.0e}): "
-            f"gradient descent never moves"
+            f"gradient descent never moves (it stops at step 0 of {n})"
         )
     if kind == "quadratic":
         lim = 2.0 / c
         if traj.diverged:
             return (
-                f"diverged at step {traj.diverged_at}: α = {alpha:.3g} > 2/c = {lim:.3g} "
+                f"diverged at step {traj.diverged_at} of {n}: α = {alpha:.3g} > 2/c = {lim:.3g} "
                 f"(|1 − αc| = {factor:.3g} > 1, so |w| grows every step)"
             )
         if s["regime"] == REGIMES[2]:
             if factor == 1.0 or math.isclose(factor, 1.0, rel_tol=1e-9):
                 return (
                     f"α = 2/c = {lim:.3g}: |1 − αc| = 1, w flips between ±{abs(start):.3g} "
-                    f"forever and never converges"
+                    f"for {budget} and never converges"
                 )
             return (
                 f"diverging: α = {alpha:.3g} > 2/c = {lim:.3g}, |1 − αc| = {factor:.3g} > 1, "
-                f"so |w| grows ×{factor:.3g} per step (not yet past 1e12 after {k} {steps_word})"
+                f"so |w| grows ×{factor:.3g} per step (not yet past 1e12 after {budget})"
             )
         head = (
             f"oscillating: |1 − αc| = {factor:.3g} with 1 − αc = {signed:.3g} < 0, converges"
@@ -328,18 +327,18 @@ def _message(obj, kind, traj: Trajectory, alpha: float, start: float, s: dict) -
             else f"monotone: 1 − αc = {signed:.3g} is in [0, 1), converges"
         )
         if traj.converged:
-            return f"{head}; converged in {k} {steps_word}"
+            return f"{head}; converged in {k} of {n} steps"
         g0 = abs(float(s["slope"][0]))
         needed = math.ceil(math.log(TOL / g0) / math.log(factor)) if g0 >= TOL else 0
-        return f"{head}; still going after {k} {steps_word} (the theory needs about {needed})"
+        return f"{head}; still going after {budget} (the theory needs about {needed})"
 
     local = f"near w* = {s['judged']:.3g}, |1 − αf″(w*)| = {factor:.3g}"
     if traj.diverged:
         near = _nearest_minimizer(obj, start)
         return (
-            f"diverged at step {traj.diverged_at}: α = {alpha:.3g} overshoots; at the minimum "
-            f"w* = {near:.3g} nearest the start f″(w*) = {c:.3g}, so α should stay below "
-            f"2/f″(w*) = {2.0 / c:.3g}"
+            f"diverged at step {traj.diverged_at} of {n}: α = {alpha:.3g} overshoots; at the "
+            f"minimum w* = {near:.3g} nearest the start f″(w*) = {c:.3g}, so α should stay "
+            f"below 2/f″(w*) = {2.0 / c:.3g}"
         )
     which = ""
     if kind == "quartic" and s["target"] is not None:
@@ -347,15 +346,15 @@ def _message(obj, kind, traj: Trajectory, alpha: float, start: float, s: dict) -
         which = " (the deeper, global minimum)" if deeper else " (the shallower, local minimum)"
     if traj.converged:
         how = "oscillating" if s["oscillated"] else "monotonically"
-        return f"converged in {k} {steps_word}, {how}, to w* = {s['target']:.4g}{which}; {local}"
+        return f"converged in {k} of {n} steps, {how}, to w* = {s['target']:.4g}{which}; {local}"
     if factor >= 1.0 and s["oscillated"]:
         tail = s["w"][-2:]
         return (
-            f"oscillating without settling: bouncing between w ≈ {tail.min():.3g} and "
+            f"oscillating without settling in {budget}: bouncing between w ≈ {tail.min():.3g} and "
             f"{tail.max():.3g}; {local} ≥ 1 (α = {alpha:.3g} ≥ 2/f″(w*) = {2.0 / c:.3g})"
         )
     return (
-        f"still going after {k} {steps_word}: w = {s['w'][-1]:.4g}, |f′(w)| = "
+        f"still going after {budget}: w = {s['w'][-1]:.4g}, |f′(w)| = "
         f"{abs(float(s['slope'][-1])):.2g}, heading for w* = {s['target']:.4g}{which}; {local}"
     )
 
@@ -614,12 +613,12 @@ def regime_question(objective: str = "quadratic") -> Question:
 # -------------------------------------------------------------------------------------------------
 # Panel
 # -------------------------------------------------------------------------------------------------
-_VIEW_ONLY = frozenset({"step", "play"})
-
-
 class Descent1DExplorer(Explorer):
     """Gradient descent on a 1-D function: path with arrows, tangent at the current point, loss
     gap per step beside the theory's f₀·|1 − αc|²ᵗ for the quadratic.
+
+    The "step t" scrubber runs over the computed run (0 … the step it stopped at) and stays at
+    the end when the run changes, if it was there.
 
     Example:
         >>> ex = Descent1DExplorer(alpha=1.5)   # quadratic with c = 1: 1 − αc = −0.5
@@ -627,7 +626,7 @@ class Descent1DExplorer(Explorer):
         ('oscillating', True)
         >>> ex.set(alpha=2.5)
         >>> ex.last_status.text.split(":")[0]
-        'diverged at step 33'
+        'diverged at step 33 of 60'
     """
 
     lessons = ("03_gradient_descent_variants", "04_learning_rate_effects")
@@ -644,7 +643,7 @@ class Descent1DExplorer(Explorer):
     ) -> None:
         make_objective_1d(objective, curvature)  # validate before building anything
         steps = int(min(max(steps, 1), MAX_STEPS))
-        step = ctl.int_slider("step t", steps, 0, steps)
+        step = ctl.int_slider("step t", steps, 0, steps)  # its range follows the run on render
         controls = {
             "objective": ctl.choice("function", OBJECTIVES_1D, objective),
             "alpha": ctl.log_slider("learning rate α", alpha, *ALPHA_RANGE),
@@ -654,66 +653,40 @@ class Descent1DExplorer(Explorer):
             "step": step,
             "play": ctl.play_for(step),
         }
-        self._steps_shown = steps
         self.view = self.make_view()
-        super().__init__(controls, self.view.figure, question=question)
+        super().__init__(controls, self.view.figure, question=question, view_only=("step", "play"))
 
     def make_view(self) -> Descent1DView:
         return Descent1DView()
 
-    @contextlib.contextmanager
-    def _quietly(self):
-        """Change controls from inside ``render`` without starting another render."""
-        holding, pending = self._holding, set(self._pending)
-        self._holding = True
-        try:
-            yield
-        finally:
-            self._holding, self._pending = holding, pending
-
-    def _refresh(self, changed: set[str]) -> None:
-        # Moving along a revealed run is not a new setting: keep the run (and verdict) visible.
-        if self.question is not None and self._revealed and set(changed) <= _VIEW_ONLY:
-            question, self.question = self.question, None
-            try:
-                super()._refresh(changed)
-            finally:
-                self.question = question
-            return
-        super()._refresh(changed)
-
     def render(self, changed: frozenset[str]) -> Status:
         if changed <= {"play"} and hasattr(self, "state"):
             return self.last_status  # the Play widget drives "step"; that change renders
-        kind = self.value("objective")
-        steps = int(self.value("steps"))
         step_control = self.controls["step"]
-        with self._quietly():
-            self.controls["curvature"].disabled = kind == "quartic"
-            if steps != step_control.max:
-                follow = step_control.value >= self._steps_shown
-                step_control.max = steps  # also clamps the value
-                if follow:
-                    step_control.value = steps
-        self._steps_shown = steps
-        if changed <= _VIEW_ONLY and hasattr(self, "state"):
+        if changed <= self.view_only and hasattr(self, "state"):
             # only the current point moved: the run is the same, so no new simulation
-            k = self.state.trajectory.stopped_at
-            st = dataclasses.replace(self.state, step=min(max(step_control.value, 0), k))
+            st = self.state
         else:
+            kind = self.value("objective")
             st = descent1d_state(
                 kind,
                 self.value("alpha"),
                 self.value("curvature"),
                 self.value("start"),
-                steps,
-                step_control.value,
+                int(self.value("steps")),
             )
+            k = st.trajectory.stopped_at
+            self.fit_scrubber("step", k)
+            with self.quietly():
+                self.controls["curvature"].disabled = kind == "quartic"
+                step_control.disabled = k == 0  # a run that never moves has nothing to scrub
+        k = st.trajectory.stopped_at
+        st = dataclasses.replace(st, step=min(max(int(step_control.value), 0), k))
         self.state = st
         self.view.update(st)
         t = st.step
         here = (
-            f" · at t = {t}: w = {st.w[t]:.4g}, f′(w) = {st.slope[t]:.3g}, "
+            f" · at t = {t} of {k}: w = {st.w[t]:.4g}, f′(w) = {st.slope[t]:.3g}, "
             f"next step −αf′(w) = {-st.alpha * st.slope[t]:.3g}"
         )
         return Status(st.message + here, st.status_kind)

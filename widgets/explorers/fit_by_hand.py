@@ -805,6 +805,9 @@ class DecisionBoundaryExplorer(Explorer):
     """Two features: probability field, decision boundary, and what gradient descent does on
     separable data with and without an L2 penalty.
 
+    The "GD step t" scrubber runs over the computed run (0 … the step it stopped at, at most
+    ``STEPS``) and stays at the end when the run changes, if it was there.
+
     Example:
         >>> ex = DecisionBoundaryExplorer(separable=True)
         >>> "does not exist" in ex.last_status.text
@@ -829,26 +832,34 @@ class DecisionBoundaryExplorer(Explorer):
             "w2": ctl.float_slider("w₂", w2, *WEIGHT_RANGE, 0.05, fmt=".2f"),
             "b": ctl.float_slider("bias b", b, *WEIGHT_RANGE, 0.05, fmt=".2f"),
             "l2": ctl.float_slider("L2 penalty λ", l2, *L2_RANGE, 0.001, fmt=".3f"),
-            "step": ctl.int_slider("GD step t", step, 0, STEPS),
+            # its range follows the run's length on every render
+            "step": ctl.int_slider("GD step t", min(max(int(step), 0), STEPS), 0, STEPS),
             "separable": ctl.toggle("separable synthetic data", separable),
         }
         self.play = ctl.play_for(controls["step"])
         self.view = self.make_view()
         super().__init__(
-            controls, self.view.figure, question=question, extra=(self.play,), control_columns=3
+            controls,
+            self.view.figure,
+            question=question,
+            extra=(self.play,),
+            control_columns=3,
+            view_only=("step",),
         )
 
     def make_view(self) -> DecisionBoundaryView:
         return DecisionBoundaryView()
 
     def render(self, changed: frozenset[str]) -> Status:
+        separable, l2 = bool(self.value("separable")), float(self.value("l2"))
+        step = self.fit_scrubber("step", gd_run(separable, l2)[0].stopped_at)
         st = boundary_state(
-            bool(self.value("separable")),
+            separable,
             self.value("w1"),
             self.value("w2"),
             self.value("b"),
-            float(self.value("l2")),
-            int(self.value("step")),
+            l2,
+            step,
         )
         self.state = st
         self.view.update(st)
@@ -860,6 +871,10 @@ def _boundary_status(st: BoundaryState) -> Status:
     lam = f"λ = {st.l2:.3g}"
     run = st.run
     n_end = float(st.norms[-1])
+    shown = (
+        f"; at step {st.step} of {run.stopped_at}: ‖w‖ {st.norms[st.step]:.3g}, "
+        f"loss {run.loss[st.step]:.3g}"
+    )
     you = f"; your (w₁, w₂, b): loss {st.loss:.3g}, {st.accuracy:.0%} classified correctly"
     if not np.any(st.params[:2]):
         p = float(sigmoid(st.params[2]))
@@ -868,7 +883,9 @@ def _boundary_status(st: BoundaryState) -> Status:
         growing = " and still growing" if st.still_growing else ""
         return Status(
             f"{data}, {lam}: after {run.stopped_at} steps ‖w‖ = {n_end:.1f}{growing}; the loss "
-            f"→ 0 but never reaches it — the maximum-likelihood estimate does not exist" + you,
+            f"→ 0 but never reaches it — the maximum-likelihood estimate does not exist"
+            + shown
+            + you,
             "diverged",
         )
     star = st.minimiser
@@ -880,8 +897,10 @@ def _boundary_status(st: BoundaryState) -> Status:
         )
     else:
         head = f"{data}, {lam}: Newton's method did not settle ({star.message})"
-    gd_text = f"gradient descent (α = 1/L = {st.alpha:.2g}) {run.message}, ‖w‖ = {n_end:.2f}"
-    return Status(f"{head}; {gd_text}" + you, "converged" if run.converged else "info")
+    gd_text = f"gradient descent (α = 1/L = {st.alpha:.2g}) {run.message}"
+    if not run.converged:  # where it got to; a converged run ends at ‖w*‖, said above
+        gd_text += f", ‖w‖ = {n_end:.2f}"
+    return Status(f"{head}; {gd_text}" + shown + you, "converged" if run.converged else "info")
 
 
 def separable_question() -> Question:

@@ -3,10 +3,13 @@
 Model: :func:`landscape_for` (an objective with its start, plot bounds, minimum and tuned rates),
 :func:`run_racer` (one optimizer's run via :func:`widgets.simulate.simulate`, with its internal
 state replayed along the path by :func:`optimizer_internals`) and :func:`describe_race` (who
-reached the target first, who diverged, who stalled). View: :class:`LandscapeView` draws the
-contours once per objective and moves the paths, the loss curves and the optimizers' state over
-them. Panel: :class:`LandscapeRaceExplorer` owns the controls; click on the contour plot to move
-the start.
+reached the target first, who diverged, who stalled). A racer *diverged* when :func:`simulate`
+says so (loss or w beyond 1e12, or not finite), or when its iterate leaves ten times the plotted
+region (``Landscape.escape_radius``) no later than it reaches the target: the logistic loss grows
+only linearly and a sine regression's error is bounded, so neither ever overflows. View:
+:class:`LandscapeView` draws the contours once per objective and moves the paths, the loss curves
+and the optimizers' state over them. Panel: :class:`LandscapeRaceExplorer` owns the controls;
+click on the contour plot to move the start.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import html
 import math
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import ipywidgets as ipw
 import numpy as np
@@ -82,8 +85,16 @@ GAP_FLOOR = 1e-12
 #: the saddle has no minimum: the race is to escape it, i.e. to reach f < ESCAPE_LEVEL
 ESCAPE_LEVEL = -1.0
 TOL_CHOICES = (1e-2, 1e-3, 1e-4, 1e-6, 1e-8, 1e-10)
-ALPHA_RANGE = (1e-4, 10.0)
-NEWTON_ALPHA_RANGE = (1e-2, 2.0)
+# The top of each α slider is genuinely huge: at α = 1000 every racer's first step leaves 10× the
+# plotted region on every landscape (the adaptive methods move by about α per coordinate); Newton at
+# α = 10^0.6 ≈ 4 multiplies the error on a quadratic by |1 − α| ≈ 3 per step. (The slider works
+# in exponents with 20 steps per decade, so both ends and every preset rate lie on its grid.)
+ALPHA_RANGE = (1e-4, 1e3)
+NEWTON_ALPHA_RANGE = (1e-2, 10**0.6)
+#: a run has left the plot for good when |w|∞ exceeds this many times the plotted region
+ESCAPE_FACTOR = 10.0
+#: how the settings a racer uses are written in the status line
+SETTING_SYMBOLS = {"momentum": "μ", "b1": "β₁", "b2": "β₂", "decay": "ρ", "damping": "λ"}
 
 
 # ------------------------------------------------------------------------------------------------
@@ -115,6 +126,15 @@ class Landscape:
 
     def target_text(self, tol: float) -> str:
         return f"f − f* < {tol:.0e}" if self.f_star is not None else f"f < {ESCAPE_LEVEL:g}"
+
+    def hit(self, gap: np.ndarray, tol: float) -> np.ndarray:
+        """Where a run is at the target: f − f* < tol, or f < ESCAPE_LEVEL without a minimum."""
+        return np.asarray(gap) < (tol if self.f_star is not None else ESCAPE_LEVEL)
+
+    @property
+    def escape_radius(self) -> float:
+        """|w|∞ beyond which a run has diverged: ten times the plotted region."""
+        return ESCAPE_FACTOR * max(abs(v) for b in self.bounds for v in b)
 
 
 _DEFAULT_ALPHAS = {
@@ -326,6 +346,8 @@ class RacerRun:
 
     ``kind`` is "reached" (the target at step ``reached_at``), "diverged", "stationary" (stopped
     at a point that is not the minimum: ``outcome`` says which kind) or "budget" (still going).
+    ``settings`` are the racer's own hyper-parameters as (symbol, value) pairs, e.g.
+    ``(("β₁", "0.9"), ("β₂", "0.999"))``; ``tag`` names the racer with them.
     """
 
     name: str
@@ -338,10 +360,18 @@ class RacerRun:
     reached_at: int | None
     kind: str
     outcome: str
+    settings: tuple[tuple[str, str], ...] = ()
 
     @property
     def stopped_at(self) -> int:
         return self.trajectory.stopped_at
+
+    @property
+    def tag(self) -> str:
+        """The racer's name with its settings, e.g. "Adam (β₁ = 0.9, β₂ = 0.999)"."""
+        if not self.settings:
+            return self.label
+        return f"{LABELS[self.name]} ({', '.join(f'{k} = {v}' for k, v in self.settings)})"
 
 
 def _stationary_kind(objective: Objective, w: np.ndarray) -> str:
@@ -351,6 +381,45 @@ def _stationary_kind(objective: Objective, w: np.ndarray) -> str:
     if np.all(eig < 0):
         return "a local maximum"
     return "a saddle point"
+
+
+def _truncated(traj: Trajectory, k: int, message: str) -> Trajectory:
+    """The run up to step k, marked as diverged there (k is its last recorded point)."""
+    return replace(
+        traj,
+        params=traj.params[: k + 1],
+        loss=traj.loss[: k + 1],
+        grad_norm=traj.grad_norm[: k + 1],
+        step_length=traj.step_length[:k],
+        learning_rate=traj.learning_rate[:k],
+        epochs=traj.epochs[: k + 1],
+        examples_seen=traj.examples_seen[: k + 1],
+        status="diverged",
+        stopped_at=k,
+        diverged_at=k,
+        message=message,
+    )
+
+
+def escaped_at(land: Landscape, params: np.ndarray, start: np.ndarray) -> int | None:
+    """The first step at which |w|∞ exceeds the escape radius (10× the plotted region), or None.
+
+    A start outside the plot (set in code) widens the box to ten times the start's size.
+    """
+    radius = max(land.escape_radius, ESCAPE_FACTOR * float(np.max(np.abs(start))))
+    out = np.max(np.abs(params), axis=1) > radius
+    return int(np.argmax(out)) if out.any() else None
+
+
+def _settings(
+    name: str, opt: Optimizer, batch_size: int | None, seed: int
+) -> tuple[tuple[str, str], ...]:
+    if name == "sgd":
+        return (("seed", str(seed)),)
+    if name == "minibatch":
+        return (("B", str(batch_size)), ("seed", str(seed)))
+    hp = opt.hyperparams
+    return tuple((sym, f"{float(hp[k]):.4g}") for k, sym in SETTING_SYMBOLS.items() if k in hp)
 
 
 def run_racer(
@@ -370,22 +439,34 @@ def run_racer(
 
     ``name`` is an optimizer name, or a gradient-descent variant ("batch", "sgd" with one example
     per step, "minibatch" with ``batch_size``) on a data objective.
+
+    The racer has *diverged* if :func:`simulate` says so before it reaches the target, or if its
+    iterate leaves ten times the plotted region (:func:`escaped_at`) at or before the step where
+    it reaches the target; the run is then cut at that step. (Escaping the saddle, the run's goal,
+    may carry it that far *after* it reached f < −1: that is not divergence.)
     """
     opt = race_optimizer(name, learning_rate, **hyper)
     b = {"batch": None, "sgd": 1, "minibatch": batch_size}.get(name)
     traj = simulate(land.objective, opt, start, steps, tol=GRAD_TOL, batch_size=b, seed=seed)
+    hit = land.hit(land.gap(traj.loss), tol)
+    reached = int(np.argmax(hit)) if hit.any() else None
+    out = escaped_at(land, traj.params, np.asarray(start, dtype=float))
+    if out is not None and (reached is None or out <= reached):
+        far = float(np.max(np.abs(traj.params[out])))
+        why = f"w left {ESCAPE_FACTOR:g}× the plotted region, |w|∞ = {far:.2g}"
+        traj = _truncated(traj, out, f"diverged at step {out}: {why}")
+        reached = None
     velocity, scale = (
         (None, None) if name in VARIANT_NAMES else optimizer_internals(land.objective, opt, traj)
     )
     gap = land.gap(traj.loss)
-    hit = gap < tol if land.f_star is not None else traj.loss < ESCAPE_LEVEL
-    reached = int(np.argmax(hit)) if hit.any() else None
     label = label or LABELS[name]
     k = traj.stopped_at
     if reached is not None:
         kind, outcome = "reached", f"{reached} step{'s' if reached != 1 else ''}"
     elif traj.diverged:
-        kind, outcome = "diverged", f"diverged at step {traj.diverged_at}"
+        at, _, why = traj.message.partition(": ")
+        kind, outcome = "diverged", f"{at} ({why})" if why else at
     elif traj.converged:
         where = _stationary_kind(land.objective, traj.final_params)
         unit = "step" if k == 1 else "steps"
@@ -406,6 +487,7 @@ def run_racer(
         reached_at=reached,
         kind=kind,
         outcome=outcome,
+        settings=_settings(name, opt, b, seed),
     )
 
 
@@ -418,34 +500,62 @@ def race_winners(runs: Sequence[RacerRun]) -> tuple[str, ...]:
     return tuple(r.label for r in reached if r.reached_at == best)
 
 
-def describe_race(runs: Sequence[RacerRun], land: Landscape, tol: float) -> Status:
-    """The race in words: the winner, the rest in order, who diverged or stalled and where."""
+def describe_race(
+    runs: Sequence[RacerRun],
+    land: Landscape,
+    tol: float,
+    step: int | None = None,
+    steps: int | None = None,
+) -> Status:
+    """The race in words: the winner, the rest in order, who diverged or stalled and where.
+
+    Each racer is named with the settings it uses (μ, β₁ and β₂, ρ, λ, B and seed). With
+    ``step`` and ``steps`` (the step shown and the budget) the sentence starts with what the
+    figure shows at that step: how many racers are below the target line there.
+    """
+    head = ""
+    if step is not None:
+        head = f"Step {step} of {steps}" if steps is not None else f"Step {step}"
+        if len(runs) == 1:
+            r = runs[0]
+            now = bool(land.hit(r.gap[min(step, r.stopped_at)], tol))
+            head += f", {'below' if now else 'above'} the target: "
+        elif runs:
+            now = sum(bool(land.hit(r.gap[min(step, r.stopped_at)], tol)) for r in runs)
+            head += f", {now} of {len(runs)} below the target: "
+        else:
+            head += ": "
     if not runs:
-        return Status("No racer selected: tick at least one optimizer.", "info")
+        return Status(head + "no racer selected: tick at least one optimizer.", "info")
     target = land.target_text(tol)
 
     def seen(r: RacerRun, k: int) -> str:
-        if r.name not in VARIANT_NAMES:
-            return ""
-        return f", {int(r.trajectory.examples_seen[k]):,} examples"
+        return f"{int(r.trajectory.examples_seen[k]):,} examples" if r.name in VARIANT_NAMES else ""
 
     reached = sorted((r for r in runs if r.reached_at is not None), key=lambda r: r.reached_at)
     parts = []
     if reached:
-        first, rest = reached[0], reached[1:]
-        winners = race_winners(runs)
-        who = " and ".join(winners)
-        how = f"{first.outcome}{seen(first, first.reached_at)}"
-        parts.append(f"{who} reached {target} first ({how})")
-        rest = [r for r in rest if r.label not in winners]
+        first = reached[0]
+        winners = [r for r in reached if r.reached_at == first.reached_at]
+        who = " and ".join(r.tag for r in winners)
+        how = ", ".join(filter(None, (first.outcome, seen(first, first.reached_at))))
+        if len(runs) == 1:
+            parts.append(f"{who} reached {target} in {how}")
+        else:
+            parts.append(f"{who} reached {target} first ({how})")
+        rest = reached[len(winners) :]
         if rest:
             parts.append(
                 "then "
-                + ", ".join(f"{r.label} ({r.reached_at}{seen(r, r.reached_at)})" for r in rest)
+                + ", ".join(
+                    f"{r.tag} in {r.reached_at}"
+                    + (f" ({e})" if (e := seen(r, r.reached_at)) else "")
+                    for r in rest
+                )
             )
     for r in runs:
         if r.reached_at is None:
-            parts.append(f"{r.label} {r.outcome}")
+            parts.append(f"{r.tag} {r.outcome}")
     if reached:
         kind = "converged"
     elif all(r.kind == "diverged" for r in runs):
@@ -460,7 +570,8 @@ def describe_race(runs: Sequence[RacerRun], land: Landscape, tol: float) -> Stat
         )
     if not reached:
         parts.insert(0, f"Nobody reached {target}")
-    return Status("; ".join(parts), kind)
+    text = "; ".join(parts)
+    return Status(head + text, kind)
 
 
 @dataclass(frozen=True, eq=False)
@@ -755,18 +866,22 @@ class LandscapeRaceExplorer(Explorer):
     velocity −αv of momentum methods as an arrow, and the per-coordinate step α/(√v̂ + ε) of
     AdaGrad, RMSProp and Adam as a dashed ellipse. The right panel shows f − f* against steps.
     Click on the contour plot (or call :meth:`set_start`) to move the start. Choosing another
-    objective resets the start, the learning rates and the step budget to ones that suit it.
+    objective resets the start, the learning rates and the step budget to ones that suit it. The
+    step scrubber t ends where the longest shown run ends (runs stop once converged or diverged).
+    The status line says the step shown and the budget, how many racers are below the target line
+    at that step, and the race's outcome with each racer's own settings.
 
     With ``variants=("batch", "sgd", "minibatch")`` the racers are gradient descent with the full
     gradient, one example per step, and mini-batches of ``batch_size`` on a data objective.
 
     Example:
         >>> ex = LandscapeRaceExplorer(optimizers=("gd", "newton"))
-        >>> ex.last_status.text.startswith("Newton reached")
-        True
+        >>> ex.last_status.text.split(": ", 1)[1].split(";")[0]
+        'Newton (λ = 0) reached f − f* < 1e-06 first (1 step)'
     """
 
     lessons = (
+        "01_logistic_regression_mle",
         "03_gradient_descent_variants",
         "04_learning_rate_effects",
         "05_hessian_taylor_newton",
@@ -863,7 +978,6 @@ class LandscapeRaceExplorer(Explorer):
         # These run before the base class's observers, so the refresh they trigger sees
         # consistent settings: a new objective brings its own start, rates and budget.
         controls["objective"].observe(self._on_objective, names="value")
-        controls["steps"].observe(self._on_steps, names="value")
         self.view = self.make_view()
         super().__init__(
             controls,
@@ -871,6 +985,7 @@ class LandscapeRaceExplorer(Explorer):
             question=question,
             extra=(ipw.HBox([self.play, ipw.Label("animate the race")]), self.scoreboard),
             control_columns=4,
+            view_only=("step",),
         )
         self.figure.canvas.mpl_connect("button_press_event", self._on_click)
 
@@ -917,14 +1032,6 @@ class LandscapeRaceExplorer(Explorer):
             self.controls["steps"].value = land.steps
             self.controls["step"].value = self.controls["step"].max
 
-    def _on_steps(self, change: dict) -> None:
-        step = self.controls["step"]
-        at_end = step.value >= change["old"]
-        with self.hold():
-            step.max = change["new"]
-            if at_end:
-                step.value = change["new"]
-
     # -- model -------------------------------------------------------------------------------
     def _run(self, land: Landscape, name: str, steps: int, tol: float) -> RacerRun:
         alpha = float(self.value(f"alpha_{name}"))
@@ -969,7 +1076,9 @@ class LandscapeRaceExplorer(Explorer):
         steps, tol = int(self.value("steps")), float(self.value("tol"))
         runs = tuple(self._run(land, n, steps, tol) for n in self.racers)
         shown = tuple(n for n in self.racers if self.value(f"show_{n}"))
-        step = min(int(self.value("step")), steps)
+        # runs stop early (converged, diverged): the scrubber ends with the longest one shown
+        lengths = [r.stopped_at for r in runs if r.name in shown]
+        step = self.fit_scrubber("step", max(lengths) if lengths else steps)
         self.state = RaceState(
             landscape=land,
             start=self._start.copy(),
@@ -981,7 +1090,7 @@ class LandscapeRaceExplorer(Explorer):
         )
         self.view.update(self.state)
         self.scoreboard.value = scoreboard_html(self.state)
-        return describe_race([self.state.run(n) for n in shown], land, tol)
+        return describe_race([self.state.run(n) for n in shown], land, tol, step, steps)
 
 
 def _as_start(w) -> np.ndarray:

@@ -374,12 +374,23 @@ def _fmt_rate(r: float | None) -> str:
     return "—" if r is None or not math.isfinite(r) else f"{r:.3g}"
 
 
+def _outcome(traj: Trajectory, steps: int) -> str:
+    """The run's outcome against its step budget, e.g. "converged in 42 of 200 steps (…)"."""
+    if traj.converged:
+        return f"converged in {traj.stopped_at} of {steps} steps (‖∇f‖ < {TOL:.0e})"
+    if traj.diverged:
+        # simulate's own rule: "diverged at step k: <reason>"; say where in the budget it happened
+        head, _, reason = traj.message.partition(": ")
+        return f"{head} of {steps}: {reason}" if reason else f"{traj.message} (budget {steps})"
+    return f"not converged within the budget of {steps} steps (‖∇f‖ still ≥ {TOL:.0e})"
+
+
 def _lr_message(s: dict) -> tuple[str, str]:
     th: QuadraticTheory = s["theory"]
     traj: Trajectory = s["trajectory"]
     a, mu = s["alpha"], s["mu"]
     lim = th.stable_lr_max
-    outcome = traj.message
+    outcome = _outcome(traj, s["steps"])
     if traj.diverged:
         kind = "diverged"
     elif traj.converged:
@@ -876,6 +887,9 @@ class LRRangeTestState:
     result: LRRangeResult
     lrs: np.ndarray  # rates of the finite losses drawn
     losses: np.ndarray  # finite losses drawn
+    kappa: float  # the quadratic's condition number (unused for WDBC)
+    divergence_factor: float  # the stopping rule: loss > factor × best so far
+    threshold: np.ndarray  # (k,) the stopping threshold each step's loss was compared with
     theory_limit: float  # 2/λmax of the (start point's) Hessian
     exact_theory: bool  # True for the quadratic (the Hessian is the same everywhere)
     lr_range: tuple[float, float]
@@ -911,6 +925,10 @@ def lr_range_state(
     )
     finite = np.isfinite(res.losses)
     lrs, losses = res.learning_rates[finite], res.losses[finite]
+    # lr_range_test's rule: step t stops the run when its loss > best + (factor − 1)·|best|, best
+    # the lowest loss before it (the start included); every loss but the stopping one is finite
+    best = np.minimum.accumulate(np.concatenate([[res.initial_loss], res.losses[:-1]]))
+    threshold = best + (divergence_factor - 1.0) * np.abs(best)
     theory = QuadraticTheory.from_matrix(obj.hessian(obj.start))
     f0 = res.initial_loss
     lo = min(float(losses.min()) if losses.size else f0, f0)
@@ -927,6 +945,9 @@ def lr_range_state(
         result=res,
         lrs=lrs,
         losses=losses,
+        kappa=float(kappa),
+        divergence_factor=float(divergence_factor),
+        threshold=threshold,
         theory_limit=theory.stable_lr_max,
         exact_theory=problem == "quadratic",
         lr_range=(float(min_lr), float(max_lr)),
@@ -938,20 +959,25 @@ def lr_range_state(
 
 def _range_message(s: dict) -> tuple[str, str]:
     res: LRRangeResult = s["result"]
-    where = "the quadratic's" if s["exact_theory"] else "the Hessian at the start gives"
+    if s["exact_theory"]:
+        where = f"for the quadratic with κ = {s['kappa']:.3g},"
+    else:
+        where = "the Hessian at the start gives"
     theory = f"theory: {where} 2/λmax = {s['theory_limit']:.3g}"
     if s["optimizer"] != "gd":
         theory += " (for plain gradient descent)"
+    k = f"{s['divergence_factor']:.3g}"
     if res.diverged_at is None:
         best = res.learning_rates[int(np.argmin(res.losses))]
         return (
-            f"no blow-up up to α = {s['lr_range'][1]:.3g}: the loss never climbed past the "
-            f"stopping factor (lowest at α = {best:.3g}); try a larger top rate; {theory}"
+            f"no blow-up up to α = {s['lr_range'][1]:.3g} in {res.losses.size} steps: the loss "
+            f"never passed {k} × its best (lowest at α = {best:.3g}); try a larger top rate; "
+            f"{theory}"
         ), "info"
     return (
-        f"the loss falls until α ≈ {res.divergence_lr:.3g}, then climbs: divergence "
-        f"detected at step {res.diverged_at} (α = {res.learning_rates[res.diverged_at]:.3g}); "
-        f"suggested α = divergence/10 = {res.suggested_lr:.3g}; {theory}"
+        f"the loss falls until α ≈ {res.divergence_lr:.3g}, then climbs: diverged at step "
+        f"{res.diverged_at} (α = {res.learning_rates[res.diverged_at]:.3g}): the loss passed "
+        f"{k} × its best; suggested α = divergence/10 = {res.suggested_lr:.3g}; {theory}"
     ), "diverged"
 
 
@@ -991,9 +1017,28 @@ class LRRangeTestView:
             ls=":",
             label="2/λmax (theory, gradient descent)",
         )
+        self.threshold = ax.plot(
+            [],
+            [],
+            color=OKABE_ITO["vermillion"],
+            lw=1.0,
+            ls=(0, (5, 2)),
+            drawstyle="steps-post",
+            label="stop threshold: k × best loss so far",
+        )[0]
+        self.threshold_label = ax.text(
+            0.0, 0.0, "", color=OKABE_ITO["vermillion"], fontsize=8, ha="left", va="bottom"
+        )
         ax.legend(loc="lower left", fontsize=8, framealpha=0.9)
         self.blit = BlitManager(fig)
-        self.blit.add(self.loss, self.diverge, self.suggested, self.theory)
+        self.blit.add(
+            self.threshold,
+            self.threshold_label,
+            self.loss,
+            self.diverge,
+            self.suggested,
+            self.theory,
+        )
         self._frame_key: tuple | None = None
         self._state: LRRangeTestState | None = None
         self._revealed = True
@@ -1008,6 +1053,9 @@ class LRRangeTestView:
             self._frame_key = st.frame_key
         res = st.result
         self.loss.set_data(st.lrs, st.losses)
+        self.threshold.set_data(res.learning_rates, st.threshold)
+        self.threshold_label.set_position((res.learning_rates[0], st.threshold[0]))
+        self.threshold_label.set_text(f" stop when loss > {st.divergence_factor:.3g} × best")
         if res.divergence_lr is not None:
             i = int(np.searchsorted(res.learning_rates, res.divergence_lr))
             y = res.losses[min(i, res.losses.size - 1)]
@@ -1021,7 +1069,7 @@ class LRRangeTestView:
             self.diverge.set_data([], [])
             self.suggested.set_visible(False)
         self.theory.set_xdata([st.theory_limit, st.theory_limit])
-        for artist in (self.loss, self.diverge):
+        for artist in (self.loss, self.diverge, self.threshold, self.threshold_label):
             artist.set_visible(self._revealed)
         if new_frame:
             self.blit.full_redraw()
@@ -1045,10 +1093,12 @@ def divergence_question() -> Question:
         res = st.result
         if res.divergence_lr is None:
             return st.lr_range[1], (
-                f"the loss never climbed up to α = {st.lr_range[1]:.3g} (the largest rate tried)"
+                f"the loss never passed {st.divergence_factor:.3g} × its best up to "
+                f"α = {st.lr_range[1]:.3g} (the largest rate tried)"
             )
         return res.divergence_lr, (
-            f"the loss was lowest just before α = {res.divergence_lr:.3g} and rose from there; "
+            f"the loss was lowest just before α = {res.divergence_lr:.3g} and rose from there "
+            f"until it passed {st.divergence_factor:.3g} × its best (diverged); "
             f"for gradient descent the theory's limit is 2/λmax = {st.theory_limit:.3g}"
         )
 

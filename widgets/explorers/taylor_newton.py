@@ -5,6 +5,9 @@ and second-order Taylor models, the Hessian's eigenvectors, and three steps side
 gradient step −α∇f, the Newton step −H⁻¹∇f and the damped Newton step −(H + λI)⁻¹∇f (all three
 from the package's optimizers). When H is indefinite the model has a saddle, not a minimum, and
 the Newton step goes there, possibly uphill; damping λ > −λmin makes it a descent step again.
+A dotted line follows gradient descent with the same α from w for up to ``GD_RUN_STEPS`` steps,
+so the status can say whether α is merely too large for the local model or makes the run blow up
+(:func:`gd_run` states the divergence rule).
 
 Model: the pure functions below (no plotting). View: :class:`TaylorNewtonView`. Panel:
 :class:`TaylorNewtonExplorer`.
@@ -35,13 +38,18 @@ from ._plots import draw_contours
 from .style import OKABE_ITO, ROLE_COLORS, color_for
 
 __all__ = [
+    "ESCAPE_FACTOR",
+    "GD_RUN_STEPS",
     "SURFACES",
+    "GDRun",
     "Surface",
     "TaylorNewtonExplorer",
     "TaylorState",
     "curvature_kind",
     "curvature_question",
     "eigen_axes",
+    "escape_radius",
+    "gd_run",
     "model_level_sets",
     "newton_steps_question",
     "readout_html",
@@ -51,11 +59,17 @@ __all__ = [
 ]
 
 LESSON = "05_hessian_taylor_newton"
-ALPHA_RANGE = (1e-4, 1e2)
+# The top of the α range is far beyond every loss's stability bound 2/λmax (≈ 15–35 for the
+# logistic losses, ≈ 10–30 for sine regression over its box): there gradient descent leaves 10×
+# the plotted region within a few steps from any point of the plot (the rule of gd_run).
+ALPHA_RANGE = (1e-4, 1e3)
 DAMPING_RANGE = (1e-4, 1e4)
 STEP_NAMES = ("gd", "newton", "damped")
 PROFILE_X = np.linspace(0.0, 2.5, 61)  # distance along −∇f in units of the GD step
 AXIS_FRACTION = 0.12  # longest eigenvector axis drawn, as a fraction of the plot diagonal
+GD_RUN_STEPS = 100  # the gradient-descent run from w that the status reports on
+GD_RUN_TOL = 1e-6  # its target: ‖∇f‖ below this
+ESCAPE_FACTOR = 10.0  # the run diverged once |w|∞ exceeds this × the largest |plot bound|
 
 
 def _num(x: float, spec: str = ".3g") -> str:
@@ -246,6 +260,55 @@ def eigen_axes(
 
 
 @dataclass(frozen=True, eq=False)
+class GDRun:
+    """Gradient descent with step α from w (see :func:`gd_run`)."""
+
+    path: np.ndarray  # (k+1, d): w, then every iterate until the run stopped
+    loss: np.ndarray  # (k+1,)
+    status: str  # "converged", "max_steps" or "diverged"
+    message: str  # "diverged at step 3: …" etc.
+
+    @property
+    def steps(self) -> int:
+        return len(self.loss) - 1
+
+    @property
+    def diverged(self) -> bool:
+        return self.status == "diverged"
+
+
+def escape_radius(bounds) -> float:
+    """``ESCAPE_FACTOR`` × the largest |bound| of the plot box: beyond it a run has diverged."""
+    return ESCAPE_FACTOR * max(abs(v) for lo_hi in bounds for v in lo_hi)
+
+
+def gd_run(objective: Objective, w, alpha: float, bounds, steps: int = GD_RUN_STEPS) -> GDRun:
+    """Run gradient descent with step ``alpha`` from ``w`` until ‖∇f‖ < ``GD_RUN_TOL`` or for
+    ``steps`` steps, and decide whether it diverged.
+
+    The rule: the run diverged at step t if :func:`~widgets.simulate.simulate` says so (loss not
+    finite or above 1e12, or |w| above 1e12), or if the iterate leaves the box |w|∞ ≤
+    :func:`escape_radius` (10× the plotted region) before reaching the target, whichever comes
+    first. The second test is needed because the logistic loss grows only linearly in ‖w‖ and the
+    sine-regression loss is bounded: neither ever reaches 1e12, however wild the run. The path
+    ends at the step where divergence was detected.
+    """
+    traj = simulate(objective, gd(alpha), w, steps=steps, tol=GD_RUN_TOL)
+    radius = escape_radius(bounds)
+    outside = np.flatnonzero(np.max(np.abs(traj.params), axis=1) > radius)
+    if len(outside) and (traj.diverged_at is None or outside[0] < traj.diverged_at):
+        t = int(outside[0])
+        return GDRun(
+            traj.params[: t + 1],
+            traj.loss[: t + 1],
+            "diverged",
+            f"diverged at step {t}: w left the plotted region by {ESCAPE_FACTOR:g}× "
+            f"(|w|∞ > {radius:g})",
+        )
+    return GDRun(traj.params, traj.loss, traj.status, traj.message)
+
+
+@dataclass(frozen=True, eq=False)
 class TaylorState:
     """Everything the Taylor/Newton view draws, for a loss, a point w, α and λ."""
 
@@ -265,6 +328,7 @@ class TaylorState:
     f_after: dict[str, float]  # f(w + Δw), NaN if not finite
     model_after: dict[str, float]  # m(w + Δw) = f + ∇f·Δw + ½ΔwᵀHΔw
     slopes: dict[str, float]  # ∇f·Δw: < 0 means the step starts downhill
+    run: GDRun  # gradient descent with step α from w
     # 1-D drawings over the fixed grid (None in 2-D)
     tangent: np.ndarray | None
     parabola: np.ndarray | None
@@ -342,6 +406,7 @@ def taylor_state(key: str, w, alpha: float, damping: float) -> TaylorState:
         f_after=f_after,
         model_after=model_after,
         slopes=slopes,
+        run=gd_run(obj, w, alpha, spec.bounds),
         tangent=tangent,
         parabola=parabola,
         fprime_tangent=fprime_tangent,
@@ -382,8 +447,9 @@ AXES_COLOR = OKABE_ITO["orange"]
 
 
 class TaylorNewtonView:
-    """Left: the loss with the Taylor models and the three steps. Middle: f′ and its tangent (1-D)
-    or f along −∇f (2-D). Right: the legend. (The numbers are in the panel's readout.)"""
+    """Left: the loss with the Taylor models, the three steps and the GD run from w. Middle: f′
+    and its tangent (1-D) or f along −∇f (2-D). Right: the legend. (The numbers are in the
+    panel's readout.)"""
 
     def __init__(self, figsize: tuple[float, float] = (10.0, 4.6)) -> None:
         self.figure = fig = new_figure(figsize)
@@ -419,6 +485,9 @@ class TaylorNewtonView:
             )
             self.ax_main.add_patch(arrow)
             self.arrows[name] = arrow
+        self.gd_path = self.ax_main.plot(
+            [], [], color=color_for("gd"), ls=":", lw=1.3, marker="o", ms=2.5, zorder=4
+        )[0]
         handles = self._setup_1d(st, obj) if st.dim == 1 else self._setup_2d(st, obj)
         self.point = self.ax_main.plot(
             [], [], "o", color="white", mec="black", mew=1.6, ms=8, zorder=6
@@ -427,6 +496,18 @@ class TaylorNewtonView:
             Line2D([], [], lw=2, marker=">", markevery=[1], label=label, **STEP_STYLE[name])
             for name, label in zip(STEP_NAMES, self._step_labels(st.dim), strict=True)
         ]
+        step_handles.append(
+            Line2D(
+                [],
+                [],
+                color=color_for("gd"),
+                ls=":",
+                lw=1.3,
+                marker="o",
+                ms=2.5,
+                label=f"GD run from w\n(≤ {GD_RUN_STEPS} steps)",
+            )
+        )
         self.figure.legend(
             handles=[*handles, *step_handles],
             loc="upper left",
@@ -440,6 +521,7 @@ class TaylorNewtonView:
             *self.model_artists,
             *self.arrows.values(),
             *self.landing.values(),
+            self.gd_path,
             self.point,
             *self.side_artists,
         )
@@ -564,6 +646,11 @@ class TaylorNewtonView:
                 self.landing[name].set_data([land], [fa])
             else:
                 self.landing[name].set_data([], [])
+        run = st.run
+        radius = escape_radius(st.bounds)
+        self.gd_path.set_data(
+            *_clip_polyline(np.column_stack([run.path[:, 0], run.loss]), ((-radius, radius),)).T
+        )
         self.fp_tangent.set_data(x, st.fprime_tangent)
         self.fp_point.set_data([w], [float(st.grad[0])])
         root = w + float(st.steps["newton"][0])
@@ -579,6 +666,8 @@ class TaylorNewtonView:
         for name in STEP_NAMES:
             end = _clip_end(w, st.steps[name], st.bounds)
             self._set_arrow(name, tuple(w), None if end is None else tuple(end))
+        radius = escape_radius(st.bounds)
+        self.gd_path.set_data(*_clip_polyline(st.run.path, ((-radius, radius),) * 2).T)
         true, lin, quad = st.profile
         lim = 50.0  # far off-scale values are clipped so the renderer never sees huge numbers
         self.prof_true.set_data(PROFILE_X, np.clip(true, -lim, lim))
@@ -604,6 +693,7 @@ class TaylorNewtonView:
             *self.model_artists,
             *self.side_artists,
             *self.landing.values(),
+            self.gd_path,
         ):
             artist.set_visible(self._revealed)
         for name, arrow in self.arrows.items():
@@ -630,6 +720,25 @@ def _clip_end(w: np.ndarray, d: np.ndarray, bounds) -> np.ndarray | None:
         elif d[i] < 0:
             t = min(t, (lo - w[i]) / d[i])
     return w + max(t, 0.0) * d
+
+
+def _clip_polyline(xy: np.ndarray, box) -> np.ndarray:
+    """The polyline ``xy`` (k, n) up to where it first leaves ``box`` (one (lo, hi) per leading
+    column), its last segment shortened to end on the box: the renderer never sees the huge
+    coordinates of a diverging run."""
+    lo = np.array([b[0] for b in box])
+    hi = np.array([b[1] for b in box])
+    m = len(box)
+    inside = np.all((xy[:, :m] >= lo) & (xy[:, :m] <= hi), axis=1)
+    if inside.all() or not inside[0]:
+        return xy[: 1 if not inside[0] else len(xy)]
+    i = int(np.argmin(inside))  # first point outside
+    a, b = xy[i - 1], xy[i]
+    with np.errstate(all="ignore"):  # b may be astronomically far out
+        d = b - a
+        t = np.where(d[:m] > 0, (hi - a[:m]) / d[:m], (lo - a[:m]) / d[:m])
+        end = a + float(np.clip(np.nanmin(np.abs(t)), 0.0, 1.0)) * d
+    return np.vstack([xy[:i], end]) if np.all(np.isfinite(end)) else xy[:i]
 
 
 def readout_items(st: TaylorState) -> list[tuple[str, str]]:
@@ -813,8 +922,33 @@ def _slider_setup(key: str) -> tuple[dict, dict]:
     return out[0], out[1]
 
 
+def _run_text(run: GDRun) -> str:
+    """What the gradient-descent run from w did, in a few words."""
+    if run.diverged:
+        return run.message
+    if run.status == "converged":
+        return f"converged in {run.steps} steps to f = {_num(float(run.loss[-1]), '.4g')}"
+    return f"reached f = {_num(float(run.loss[-1]), '.4g')} after {run.steps} steps"
+
+
+def _gd_text(st: TaylorState) -> str:
+    """Gradient descent with the current α: against the stability bound 2/λmax when H is positive
+    definite, then one step and the run from w."""
+    fg = _num(st.f_after["gd"], ".4g")
+    run = f"a run from here {_run_text(st.run)}"
+    if st.kind == "positive definite":
+        bound = "2/f″" if st.dim == 1 else "2/λmax"
+        verdict = "is below it" if st.alpha < 2.0 / st.lambda_max else "exceeds it"
+        return (
+            f"gradient descent needs α < {bound} = {2.0 / st.lambda_max:.3g} here; "
+            f"α = {st.alpha:.4g} {verdict}: one step f → {fg}, {run}"
+        )
+    return f"gradient descent (α = {st.alpha:.4g}): one step f → {fg}, {run}"
+
+
 def taylor_status(st: TaylorState) -> Status:
-    """The status line: what kind of curvature, where the Newton step goes, what damping does."""
+    """The status line: what kind of curvature, where the Newton and damped Newton steps go, and
+    what gradient descent with the current α does (one step, and a run from w)."""
     lam = st.eigenvalues
     f = st.f
     gnorm = float(np.hypot.reduce(st.grad))
@@ -829,37 +963,38 @@ def taylor_status(st: TaylorState) -> Status:
         }
         return Status(
             f"∇f ≈ 0 here (‖∇f‖ = {gnorm:.1e}): {kind[st.kind]} of f ({what}: {eig}); "
-            "every step is (nearly) zero",
+            f"every step is (nearly) zero, for any α (now {st.alpha:.3g}) and λ (now "
+            f"{st.damping:.3g})",
             "converged" if st.kind == "positive definite" else "info",
         )
-    fn, fd, fg = st.f_after["newton"], st.f_after["damped"], st.f_after["gd"]
+    fn, fd = st.f_after["newton"], st.f_after["damped"]
+    gd_text = _gd_text(st)
     if st.kind == "positive definite":
         if st.dim == 1:
-            head, bound = f"f″ = {eig} > 0", "2/f″"
+            head = f"f″ = {eig} > 0"
         else:
             head = f"H is positive definite ({eig}; κ = {st.condition_number:.3g})"
-            bound = "2/λmax"
         worse = ""
         if not fn <= f:  # also NaN
             worse = " — but f rises: the model is only trustworthy near w"
-        gd_ok = "stable" if st.alpha < 2.0 / st.lambda_max else "too large"
         return Status(
             f"{head}: the Newton step goes to the model's minimum, f {f:.4g} → "
-            f"{_num(fn, '.4g')}{worse}; gradient descent needs α < {bound} = "
-            f"{2.0 / st.lambda_max:.3g} here (α = {st.alpha:.3g} is {gd_ok}: "
-            f"f → {_num(fg, '.4g')})",
-            "ok",
+            f"{_num(fn, '.4g')}{worse}; damped Newton (λ = {st.damping:.3g}): f → "
+            f"{_num(fd, '.4g')}; {gd_text}",
+            "diverged" if st.run.diverged else "ok",
         )
     need = max(0.0, -float(lam[0]))  # H + λI is positive definite for λ > −λmin
     damping_text = f"damping λ > {_num(need, '.3g')} makes it a descent step"
     if st.damping > need:
         damping_text += f" (λ = {st.damping:.3g} does: f → {_num(fd, '.4g')})"
     else:
-        damping_text += f" (λ = {st.damping:.3g} is not enough)"
+        damping_text += f" (λ = {st.damping:.3g} is not enough: f → {_num(fd, '.4g')})"
+    level = "diverged" if st.run.diverged else "info"
     if st.kind == "singular":
         return Status(
-            f"{what} is singular ({eig}): the Newton step is undefined or huge; {damping_text}",
-            "info",
+            f"{what} is singular ({eig}): the Newton step is undefined or huge; {damping_text}; "
+            f"{gd_text}",
+            level,
         )
     uphill = ""
     if st.slopes["newton"] > 0:
@@ -874,7 +1009,7 @@ def taylor_status(st: TaylorState) -> Status:
             f"H has a negative eigenvalue {_num(float(lam[0]), '.3g')}: the Newton step "
             "points to a saddle of the model, not a minimum"
         )
-    return Status(f"{head}{uphill}; {damping_text}", "info")
+    return Status(f"{head}{uphill}; {damping_text}; {gd_text}", level)
 
 
 # ================================================================================================
