@@ -11,10 +11,12 @@ from voila_harness import (
     COURSE_MAP,
     FIXTURES,
     LESSONS,
+    kernel_id_from_html,
     lesson_notebooks,
     math_problems,
     page_problems,
     start_voila,
+    wait_until,
 )
 
 DASHBOARDS = [pytest.param(p.name, id=p.stem) for p in lesson_notebooks()]
@@ -117,3 +119,26 @@ def test_cell_tags_hide_cells_in_voila(fixtures_server, open_dashboard):
     # the hide-in-voila cell ran (kept is defined); the remove-cell cell did not (no `removed`)
     assert "fixture-kept-value False" in text
     assert not page_problems(dash.page)
+
+
+def test_preheated_pool_serves_pages(tmp_path, voila_logs, open_dashboard):
+    """The course's own configuration keeps one kernel per notebook executed in advance: it is
+    running before any page is asked for, the page it serves is complete and clean, and the
+    pool refills after the page took its kernel."""
+    shutil.copy(FIXTURES / "explorer.ipynb", tmp_path / "explorer.ipynb")
+    server = start_voila(tmp_path, log_dir=voila_logs)  # the repository's settings, unchanged
+    try:
+        started = wait_until(
+            lambda: "Kernel started:" in server.log_tail(10_000) and server.log_tail(10_000),
+            60,
+            message="a pooled kernel to start",
+        )
+        dash = open_dashboard(server, "explorer.ipynb")
+        problems = render_problems(dash, FIXTURES / "explorer.ipynb")
+        assert not problems, "\n  ".join(problems)
+        # the page runs on the kernel started before it was requested
+        assert f"Kernel started: {kernel_id_from_html(dash.html)}" in started
+        # and the pool is refilled for the next learner
+        wait_until(lambda: len(server.kernel_processes()) >= 2, 60, message="the pool to refill")
+    finally:
+        server.stop()

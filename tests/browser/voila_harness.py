@@ -54,10 +54,14 @@ STATUS_CLASS = "descent-status"
 # test page may wait its turn for longer than this timeout.
 CULL_IDLE_SECONDS = 60
 CULL_INTERVAL_SECONDS = 5
+# They also start without the preheated pool: each page gets a kernel of its own, as the load
+# test counts, and the server does not execute every notebook at start while the tests use the
+# two cores. The pool itself is tested by test_dashboards.py::test_preheated_pool_serves_pages.
 TEST_SERVER_ARGS = [
     f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_SECONDS}",
     f"--MappingKernelManager.cull_interval={CULL_INTERVAL_SECONDS}",
     "--MappingKernelManager.cull_connected=False",
+    "--VoilaConfiguration.preheat_kernel=False",
 ]
 # Figures measured by the load test, printed at the end of the pytest run.
 LOAD_FIGURES: dict[str, object] = {}
