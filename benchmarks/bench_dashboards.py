@@ -44,6 +44,7 @@ from voila_harness import (  # noqa: E402
     install_probes,
     kernel_id_from_html,
     lesson_notebooks,
+    press_run,
     start_voila,
 )
 
@@ -138,14 +139,7 @@ def answer_question(root, timeout: float = 10.0) -> None:
     feedback = question.locator(".widget-html").last
     if feedback.inner_text().strip():
         return
-    choices = question.locator(".widget-toggle-button")
-    if choices.count() and question.locator(".widget-toggle-button.mod-active").count() == 0:
-        choices.first.click()
-    number = question.locator("input[type=number]")
-    if number.count():
-        number.first.fill("1")
-        number.first.press("Enter")
-    question.locator("button", has_text="Run").first.click()
+    press_run(question)
     deadline = time.monotonic() + timeout
     while not feedback.inner_text().strip() and time.monotonic() < deadline:
         time.sleep(0.05)

@@ -23,6 +23,7 @@ from voila_harness import (
     install_probes,
     lesson_notebooks,
     page_problems,
+    press_run,
 )
 
 LESSON_DASHBOARDS = [
@@ -50,19 +51,6 @@ def feedback_locator(page, index: int):
     return question.locator(".widget-html").last if question.count() else None
 
 
-def press_run(page, index: int) -> None:
-    """Commit a prediction: pick the first choice (or type 1) and press Run."""
-    question = explorer_locator(page, index).locator(".descent-question")
-    choices = question.locator(".widget-toggle-button")
-    if choices.count() and question.locator(".widget-toggle-button.mod-active").count() == 0:
-        choices.first.click()
-    number = question.locator("input[type=number]")
-    if number.count():
-        number.first.fill("1")
-        number.first.press("Enter")
-    question.locator("button", has_text="Run").first.click()
-
-
 def wait_until_shown(page, index: int, done, describe) -> None:
     """Poll ``done()`` until it holds, answering the explorer's question whenever its run is
     hidden.
@@ -83,7 +71,7 @@ def wait_until_shown(page, index: int, done, describe) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(describe(hidden))
         if hidden and time.monotonic() - last_run > 0.5:
-            press_run(page, index)
+            press_run(explorer_locator(page, index).locator(".descent-question"))
             last_run = time.monotonic()
         page.wait_for_timeout(50)
 

@@ -67,6 +67,19 @@ TEST_SERVER_ARGS = [
 LOAD_FIGURES: dict[str, object] = {}
 
 
+def press_run(question) -> None:
+    """Commit a prediction in an explorer's question box (a `.descent-question` locator): pick
+    the first choice, or type 1, then press Run."""
+    choices = question.locator(".widget-toggle-button")
+    if choices.count() and question.locator(".widget-toggle-button.mod-active").count() == 0:
+        choices.first.click()
+    number = question.locator("input[type=number]")
+    if number.count():
+        number.first.fill("1")
+        number.first.press("Enter")
+    question.locator("button", has_text="Run").first.click()
+
+
 def lesson_notebooks() -> list[Path]:
     """Every lesson notebook, the course map (00_) included, in course order."""
     return sorted(LESSONS.glob("[0-9][0-9]_*.ipynb"))
