@@ -7,12 +7,8 @@ to 1e-12 relative; the batch-gradient covariance is checked against 20 000 sampl
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 import pytest
-
-os.environ.setdefault("DESCENT_BACKEND", "agg")
 
 from widgets.explorers.batch_size import (
     BatchSizeExplorer,

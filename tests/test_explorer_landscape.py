@@ -8,13 +8,10 @@ the replayed optimizer state to 1e-10 relative.
 
 from __future__ import annotations
 
-import os
 from types import SimpleNamespace
 
 import numpy as np
 import pytest
-
-os.environ.setdefault("DESCENT_BACKEND", "agg")
 
 from widgets.explorers.landscape import (
     ALPHA_RANGE,

@@ -218,7 +218,10 @@ def start_voila(
         str(root),
     ]
     log = open(log_path, "w")
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    # The server and its kernels get the environment a user's shell would give them: nothing a
+    # test process set for itself (DESCENT_BACKEND=agg would serve explorers without figures).
+    env = {k: v for k, v in os.environ.items() if k != "DESCENT_BACKEND"}
+    env["PYTHONUNBUFFERED"] = "1"
     process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
     server = VoilaServer(root=root, port=port, process=process, log_path=log_path, args=args)
     deadline = time.monotonic() + timeout
