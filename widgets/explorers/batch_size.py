@@ -31,6 +31,7 @@ from ..objectives import DataObjective, Objective, wdbc_logistic
 from ..optimizers import Optimizer, make_optimizer, newton
 from ..simulate import minibatch, simulate
 from . import _controls as ctl
+from ._escape import escape_radius, first_escape
 from ._figure import BlitManager, new_figure
 from ._panel import Explorer, Question, Status
 from ._plots import draw_contours
@@ -195,18 +196,6 @@ class BatchRuns:
         }[axis]
 
 
-def first_escape(params: np.ndarray, radius: float) -> np.ndarray:
-    """The first update at which each run's ``|w|∞`` exceeds ``radius`` (−1 if never).
-
-    Example:
-        >>> P = np.array([[[0, 0], [3, 1], [0, 1]], [[0, 0], [1, 1], [1, 2]]])  # 2 runs, 2 updates
-        >>> first_escape(P, 2.0).tolist()
-        [1, -1]
-    """
-    out = np.abs(np.asarray(params, dtype=float)).max(axis=2) > radius  # (N, k+1)
-    return np.where(out.any(axis=1), out.argmax(axis=1), -1)
-
-
 def _first_diverged(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Elementwise the earlier of two "first update" arrays in which −1 means never."""
     never = np.iinfo(np.int64).max
@@ -339,7 +328,7 @@ class Setup:
     @property
     def escape_radius(self) -> float:
         """Ten times the plotted region: a run whose ``|w|∞`` passes this has diverged."""
-        return 10.0 * max(abs(v) for b in self.bounds for v in b)
+        return escape_radius(self.bounds)
 
 
 def setup_for(objective: Objective, start: np.ndarray) -> Setup:

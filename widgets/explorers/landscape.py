@@ -38,6 +38,7 @@ from ..objectives import (
 from ..optimizers import Optimizer, make_optimizer, newton
 from ..simulate import Trajectory, simulate
 from . import _controls as ctl
+from ._escape import ESCAPE_FACTOR, escape_radius, first_escape
 from ._figure import BlitManager, new_figure
 from ._panel import Explorer, Question, Status
 from ._plots import draw_contours
@@ -91,8 +92,6 @@ TOL_CHOICES = (1e-2, 1e-3, 1e-4, 1e-6, 1e-8, 1e-10)
 # in exponents with 20 steps per decade, so both ends and every preset rate lie on its grid.)
 ALPHA_RANGE = (1e-4, 1e3)
 NEWTON_ALPHA_RANGE = (1e-2, 10**0.6)
-#: a run has left the plot for good when |w|∞ exceeds this many times the plotted region
-ESCAPE_FACTOR = 10.0
 #: how the settings a racer uses are written in the status line
 SETTING_SYMBOLS = {"momentum": "μ", "b1": "β₁", "b2": "β₂", "decay": "ρ", "damping": "λ"}
 
@@ -134,7 +133,7 @@ class Landscape:
     @property
     def escape_radius(self) -> float:
         """|w|∞ beyond which a run has diverged: ten times the plotted region."""
-        return ESCAPE_FACTOR * max(abs(v) for b in self.bounds for v in b)
+        return escape_radius(self.bounds)
 
 
 _DEFAULT_ALPHAS = {
@@ -407,8 +406,8 @@ def escaped_at(land: Landscape, params: np.ndarray, start: np.ndarray) -> int | 
     A start outside the plot (set in code) widens the box to ten times the start's size.
     """
     radius = max(land.escape_radius, ESCAPE_FACTOR * float(np.max(np.abs(start))))
-    out = np.max(np.abs(params), axis=1) > radius
-    return int(np.argmax(out)) if out.any() else None
+    k = int(first_escape(params, radius))
+    return k if k >= 0 else None
 
 
 def _settings(

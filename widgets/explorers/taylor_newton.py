@@ -32,6 +32,7 @@ from ..objectives import Objective, Rosenbrock, sine_regression, wdbc_logistic
 from ..optimizers import gd, newton
 from ..simulate import simulate
 from . import _controls as ctl
+from ._escape import ESCAPE_FACTOR, escape_radius, first_escape
 from ._figure import BlitManager, new_figure
 from ._panel import Explorer, Question, Status
 from ._plots import draw_contours
@@ -69,7 +70,6 @@ PROFILE_X = np.linspace(0.0, 2.5, 61)  # distance along −∇f in units of the 
 AXIS_FRACTION = 0.12  # longest eigenvector axis drawn, as a fraction of the plot diagonal
 GD_RUN_STEPS = 100  # the gradient-descent run from w that the status reports on
 GD_RUN_TOL = 1e-6  # its target: ‖∇f‖ below this
-ESCAPE_FACTOR = 10.0  # the run diverged once |w|∞ exceeds this × the largest |plot bound|
 
 
 def _num(x: float, spec: str = ".3g") -> str:
@@ -277,11 +277,6 @@ class GDRun:
         return self.status == "diverged"
 
 
-def escape_radius(bounds) -> float:
-    """``ESCAPE_FACTOR`` × the largest |bound| of the plot box: beyond it a run has diverged."""
-    return ESCAPE_FACTOR * max(abs(v) for lo_hi in bounds for v in lo_hi)
-
-
 def gd_run(objective: Objective, w, alpha: float, bounds, steps: int = GD_RUN_STEPS) -> GDRun:
     """Run gradient descent with step ``alpha`` from ``w`` until ‖∇f‖ < ``GD_RUN_TOL`` or for
     ``steps`` steps, and decide whether it diverged.
@@ -295,9 +290,8 @@ def gd_run(objective: Objective, w, alpha: float, bounds, steps: int = GD_RUN_ST
     """
     traj = simulate(objective, gd(alpha), w, steps=steps, tol=GD_RUN_TOL)
     radius = escape_radius(bounds)
-    outside = np.flatnonzero(np.max(np.abs(traj.params), axis=1) > radius)
-    if len(outside) and (traj.diverged_at is None or outside[0] < traj.diverged_at):
-        t = int(outside[0])
+    t = int(first_escape(traj.params, radius))
+    if t >= 0 and (traj.diverged_at is None or t < traj.diverged_at):
         return GDRun(
             traj.params[: t + 1],
             traj.loss[: t + 1],
