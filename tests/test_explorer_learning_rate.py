@@ -275,6 +275,32 @@ def test_rate_question():
     assert ex.predict(0.5) is False
 
 
+def test_hiding_and_showing_the_answer_again_is_a_blit_of_the_right_picture():
+    ex = LearningRateExplorer(kappa=10.0, question=best_lr_question())
+    full_draws = []
+    ex.figure.canvas.mpl_connect("draw_event", lambda event: full_draws.append(event))
+
+    def pixels():
+        return np.asarray(ex.figure.canvas.buffer_rgba()).copy()
+
+    ex.predict(2 / 1.1)  # shown: drawn in full once
+    ex.set(alpha=0.5)  # a move hides the answer: the hidden picture is still cached
+    assert len(full_draws) == 1
+    hidden = pixels()
+    ex.predict(0.5)
+    shown = pixels()
+    assert len(full_draws) == 1  # both pictures come from the cache from now on
+    assert not np.array_equal(hidden, shown)
+    ex.figure.canvas.draw()  # what a full draw of the same state gives
+    np.testing.assert_array_equal(pixels(), shown)
+    ex.set(alpha=0.6)
+    blitted = pixels()
+    ex.figure.canvas.draw()
+    np.testing.assert_array_equal(pixels(), blitted)
+    ex.set(kappa=20.0)  # a new problem: the cached pictures are stale, drawn in full again
+    assert len(full_draws) == 4
+
+
 # -- LR range test -----------------------------------------------------------------------------
 def test_range_test_curve_and_marks_match_lr_range_test():
     ex = LRRangeTestExplorer(kappa=10.0, min_lr=1e-4, max_lr=10.0, steps=100)

@@ -2,14 +2,17 @@
 
 ipympl's front end shows a frame by pointing one image element at it, so a frame that arrives
 while the previous one is still loading replaces it and the previous one is never drawn. These
-tests check the two defences in ``widgets.explorers._figure``: a frame close behind another is
-sent whole (so a lost frame cannot leave stale pixels under the next difference), and one update
-sends one frame however many times it draws.
+tests check the two defences in ``widgets.explorers._figure``: every frame is sent whole (so a
+lost frame cannot leave stale pixels under the next difference), and one update sends one frame
+however many times it draws.
 """
 
 from __future__ import annotations
 
+import io
+
 import numpy as np
+import PIL.Image
 import pytest
 
 from widgets.explorers import _figure
@@ -42,17 +45,23 @@ def canvas(monkeypatch):
     return fig, line, socket, modes
 
 
-def test_a_frame_close_behind_another_is_sent_whole(canvas, monkeypatch):
+def test_every_frame_is_the_whole_picture_and_no_copy_is_kept(canvas):
     fig, line, socket, modes = canvas
-    clock = iter([100.0, 100.1, 200.0])
-    monkeypatch.setattr(_figure.time, "monotonic", lambda: next(clock))
-    fig.canvas.draw()  # first frame: whole (nothing to differ from)
-    line.set_ydata([1, 0])
-    fig.canvas.draw()  # 0.1 s later: whole, so losing the first one does no harm
-    line.set_ydata([0.5, 0.5])
-    fig.canvas.draw()  # 100 s later: a difference is enough
+    for y in ([0, 1], [1, 0], [0.5, 0.5]):
+        line.set_ydata(y)
+        fig.canvas.draw()
+        picture = np.asarray(PIL.Image.open(io.BytesIO(socket.frames[-1])).convert("RGBA"))
+        np.testing.assert_array_equal(picture, np.asarray(fig.canvas.buffer_rgba()))
     assert len(socket.frames) == 3
-    assert modes == ["full", "full", "diff"]
+    assert modes == ["full"] * 3
+    assert fig.canvas._last_buff.size == 0  # ipympl would keep a copy of every frame
+
+
+def test_a_picture_is_sent_once(canvas):
+    fig, _, socket, _ = canvas
+    fig.canvas.draw()
+    assert len(socket.frames) == 1
+    assert fig.canvas.get_diff_image() is None  # nothing drawn since: nothing to send
 
 
 def test_one_frame_sends_a_single_frame(canvas):
@@ -74,3 +83,29 @@ def test_one_frame_sends_nothing_when_nothing_was_drawn(canvas):
     assert socket.frames == []
     fig.canvas.draw()
     assert len(socket.frames) == 1  # and the manager sends directly again afterwards
+
+
+def test_a_picture_the_browser_asks_for_is_drawn_only_when_something_changed(canvas):
+    fig, line, socket, _ = canvas
+    draws = []
+    fig.canvas.mpl_connect("draw_event", lambda event: draws.append(event))
+    blit = _figure.BlitManager(fig)
+    (dot,) = fig.axes[0].plot([0.5], [0.5], "o")
+    blit.add(dot)
+    fig.canvas.draw()
+    dot.set_data([0.2], [0.8])
+    blit.update()  # a moving artist: blitted, the figure is not stale
+    assert len(draws) == 1
+
+    fig.canvas.handle_draw({"type": "draw"})  # a page connects and asks for the picture
+    assert len(draws) == 1  # sent as it is ...
+    picture = np.asarray(PIL.Image.open(io.BytesIO(socket.frames[-1])).convert("RGBA"))
+    fig.canvas.draw()
+    np.testing.assert_array_equal(picture, np.asarray(fig.canvas.buffer_rgba()))  # ... and right
+
+    line.set_color("red")  # a static artist: the figure is stale, the request draws
+    fig.canvas.handle_draw({"type": "draw"})
+    assert len(draws) == 3
+    fig.set_dpi(fig.dpi * 2)  # a new pixel ratio (the browser's zoom): drawn again
+    fig.canvas.handle_draw({"type": "draw"})
+    assert len(draws) == 4

@@ -7,19 +7,21 @@ that is garbage-collected takes its figure with it, and nothing grows as explore
 from __future__ import annotations
 
 import contextlib
-import math
+import io
 import os
-import time
+import sys
 from collections.abc import Iterable, Iterator
 
+import numpy as np
+import PIL.Image
 from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 __all__ = ["BlitManager", "backend_name", "in_kernel", "new_figure", "one_frame"]
 
-#: A frame sent within this many seconds of the previous one is sent whole, not as a difference.
-FULL_FRAME_WITHIN_S = 1.0
+#: zlib level of the frames sent to the browser (0-9: faster to larger).
+PNG_LEVEL = 1
 
 
 def in_kernel() -> bool:
@@ -44,8 +46,7 @@ def new_figure(figsize: tuple[float, float], *, dpi: float = 100.0) -> Figure:
     """A Figure attached to an ipympl canvas in a kernel, or to an Agg canvas when headless."""
     fig = Figure(figsize=figsize, dpi=dpi)
     if backend_name() == "ipympl":
-        from ipympl.backend_nbagg import FigureManager
-
+        FigureManager = _ipympl_backend().FigureManager
         canvas = _canvas_class()(fig)
         # ipympl 0.10 stores a bare base64 string (no "data:image/png;base64," prefix) in
         # _data_url while no front end has connected; a canvas nested in a VBox then loads it as
@@ -63,36 +64,90 @@ def new_figure(figsize: tuple[float, float], *, dpi: float = 100.0) -> Figure:
     return fig
 
 
+def _ipympl_backend():
+    """ipympl's backend module, imported without letting it take over pyplot.
+
+    Importing the ``ipympl`` package after matplotlib switches pyplot to the ipympl backend. The
+    lessons' own ``plt`` figures would then become live canvases: widgets kept open by pyplot
+    for the life of the kernel, each with its pixel buffers and a copy of its picture in the
+    page's widget state, instead of pictures shown once and closed (the inline backend). The
+    backend pyplot had before is put back.
+    """
+    import matplotlib
+
+    if "ipympl.backend_nbagg" in sys.modules:
+        return sys.modules["ipympl.backend_nbagg"]
+    before, fallback = matplotlib.get_backend(), matplotlib.rcParams["backend_fallback"]
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    resolve = getattr(pyplot, "_get_backend_mod", None)
+    if resolve is not None:
+        # Load pyplot's backend now, while it is still pyplot's backend: the inline backend
+        # connects itself to IPython (figures shown as pictures after each cell) only when it is
+        # loaded as the current backend. Before the first figure nothing is loaded yet.
+        resolve()
+    from ipympl import backend_nbagg
+
+    if matplotlib.get_backend() != before:
+        matplotlib.use(before)
+        matplotlib.rcParams["backend_fallback"] = fallback
+    return backend_nbagg
+
+
 _CANVAS_CLASS = None
 
 
 def _canvas_class():
-    """ipympl's canvas, made safe for quick successions of frames (built on first use, so that
-    importing this module does not import ipympl).
+    """ipympl's canvas, sending every frame whole (built on first use, so that importing this
+    module does not import ipympl).
 
     ipympl sends each new picture as the difference from the previous one, and its front end
     shows a picture by pointing one image element at it: a picture that arrives while the
     previous one is still loading replaces it, and the previous one is never drawn. The next
     difference is then painted over a stale picture, and parts of the figure stay wrong until
     something redraws them (seen in Chromium when a slider move redrew the figure twice in a row).
-    A frame that follows the previous one closely is therefore sent whole, so a lost frame is
-    harmless; an isolated frame stays a small difference.
+    A whole frame cannot be painted over a stale picture, and it needs no copy of the previous
+    frame in the kernel (ipympl keeps one per canvas, as large as the renderer's buffer).
+
+    A page that connects asks for a picture; one drawn already (by the explorer, or for an earlier
+    page) is sent without drawing the figure again.
+
+    Whole frames are compressed at zlib level 1: on explorer figures it is about a third faster
+    than ipympl's level 6 at the same size, because most of the bytes are the heatmaps' noise
+    (benchmarks/bench_explorers.py measures the frame cost).
     """
     global _CANVAS_CLASS
     if _CANVAS_CLASS is None:
-        from ipympl.backend_nbagg import Canvas
 
-        class DescentCanvas(Canvas):
-            _last_frame = -math.inf
+        class DescentCanvas(_ipympl_backend().Canvas):
+            _drawn_as = None  # (width, height, dpi) of the last full draw
+
+            def draw(self):
+                super().draw()
+                self._drawn_as = self._draw_key()
+
+            def _draw_key(self):
+                width, height = self.figure.bbox.size
+                return width, height, self.figure.dpi
+
+            def handle_draw(self, event):
+                """The browser asks for a picture (a page opened or reloaded, a resize): when
+                nothing changed since the last draw (blits included, as moving artists do not
+                make the figure stale), the renderer already holds it and is sent as it is."""
+                if self.figure.stale or self._drawn_as != self._draw_key():
+                    self.draw()
+                    return
+                self._png_is_old = True
+                self.manager.refresh_all()
 
             def get_diff_image(self):
-                now = time.monotonic()
-                if self._png_is_old and now - self._last_frame < FULL_FRAME_WITHIN_S:
-                    self._force_full = True
-                frame = super().get_diff_image()
-                if frame is not None:
-                    self._last_frame = now
-                return frame
+                if not self._png_is_old:
+                    return None
+                self.set_image_mode("full")
+                self._force_full = self._png_is_old = False
+                pixels = np.asarray(self.get_renderer().buffer_rgba())
+                with io.BytesIO() as png:
+                    PIL.Image.fromarray(pixels).save(png, format="png", compress_level=PNG_LEVEL)
+                    return png.getvalue()
 
         _CANVAS_CLASS = DescentCanvas
     return _CANVAS_CLASS
@@ -131,13 +186,18 @@ class BlitManager:
     Moving artists are marked ``animated`` so a full draw leaves them out; after every full draw
     (ours, or one the browser asks for after a resize) the background is cached and the moving
     artists are drawn on top, so the picture is always complete.
+
+    A figure whose static part switches between a few pictures (a result hidden until the
+    learner has answered, then shown) names them with ``variant``: each variant's background is
+    cached the first time it is drawn, so switching back and forth is a blit, not a full draw.
     """
 
     def __init__(self, figure: Figure) -> None:
         self.figure = figure
         self.canvas = figure.canvas
         self._artists: list[Artist] = []
-        self._background = None
+        self._backgrounds: dict = {}
+        self._variant = None
         self._cid = self.canvas.mpl_connect("draw_event", self._on_draw)
 
     def add(self, *artists: Artist) -> None:
@@ -153,8 +213,14 @@ class BlitManager:
     def artists(self) -> tuple[Artist, ...]:
         return tuple(self._artists)
 
+    def _size(self) -> tuple[int, int]:
+        return self.canvas.get_width_height(physical=True)
+
     def _on_draw(self, event) -> None:
-        self._background = self.canvas.copy_from_bbox(self.figure.bbox)
+        size = self._size()
+        # backgrounds of another size (the browser resized the figure) are stale
+        self._backgrounds = {k: v for k, v in self._backgrounds.items() if v[0] == size}
+        self._backgrounds[self._variant] = (size, self.canvas.copy_from_bbox(self.figure.bbox))
         self._draw_artists()
 
     def _draw_artists(self) -> None:
@@ -164,15 +230,21 @@ class BlitManager:
             elif artist.get_visible():
                 self.figure.draw_artist(artist)
 
-    def full_redraw(self) -> None:
-        """Draw everything (axes changed); the draw_event handler re-caches the background."""
+    def full_redraw(self, variant=None) -> None:
+        """Draw everything (axes changed): every cached background is forgotten, and the
+        draw_event handler caches this one as ``variant``'s."""
+        self._variant = variant
+        self._backgrounds.clear()
         self.canvas.draw()
 
-    def update(self) -> None:
-        """Blit the moving artists: restore the background, draw them, push the pixels."""
-        if self._background is None:
-            self.full_redraw()
+    def update(self, variant=None) -> None:
+        """Blit the moving artists over ``variant``'s background: restore it, draw them, push
+        the pixels. A variant not drawn since the last full redraw is drawn in full."""
+        self._variant = variant
+        cached = self._backgrounds.get(variant)
+        if cached is None or cached[0] != self._size():
+            self.canvas.draw()
             return
-        self.canvas.restore_region(self._background)
+        self.canvas.restore_region(cached[1])
         self._draw_artists()
         self.canvas.blit(self.figure.bbox)

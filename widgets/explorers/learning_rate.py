@@ -688,22 +688,18 @@ class LearningRateView:
         self.sched.set_data(steps, np.maximum(st.rates, ALPHA_RANGE[0] / 10.0))
         self.sched.set_color(color)
         self.heat_marker.set_data([math.log10(st.alpha)], [st.mu])
-        changed = self._apply_visibility()
-        if new_frame or changed:
-            self.blit.full_redraw()
+        self._apply_visibility()
+        # the static picture with the result shown and the one with it hidden are both cached,
+        # so a slider move that hides the result (or an answer that shows it) is a blit
+        if new_frame:
+            self.blit.full_redraw(variant=self._revealed)
         else:
-            self.blit.update()
+            self.blit.update(variant=self._revealed)
 
-    def _apply_visibility(self) -> bool:
-        """Show or hide the result; True when a static artist changed (a full redraw is due)."""
-        for artist in self._run_artists:
+    def _apply_visibility(self) -> None:
+        """Show or hide the result."""
+        for artist in (*self._run_artists, *self._result_static):
             artist.set_visible(self._revealed)
-        changed = False
-        for artist in self._result_static:
-            if artist.get_visible() != self._revealed:
-                artist.set_visible(self._revealed)
-                changed = True
-        return changed
 
     def set_revealed(self, revealed: bool) -> None:
         """Hide the run, the rate curves and the heatmap until the learner has predicted."""

@@ -1,0 +1,68 @@
+"""In a real kernel, explorers use ipympl without taking pyplot away from the lessons.
+
+Importing the ``ipympl`` package switches pyplot to ipympl. Before ``widgets.explorers`` guarded
+against it, every ``plt`` figure a lesson drew after its first explorer became a live canvas kept
+open for the life of the kernel, with its picture copied into the page's widget state (lesson 04:
+six extra canvases, 500 kB of state, about 20 MB of kernel memory).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_cells(*sources: str) -> list[list[dict]]:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(s) for s in sources]
+    NotebookClient(
+        nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}}
+    ).execute()
+    return [cell.outputs for cell in nb.cells]
+
+
+def stdout(outputs: list[dict]) -> str:
+    return "".join(o.get("text", "") for o in outputs if o.get("output_type") == "stream")
+
+
+def mimetypes(outputs: list[dict]) -> set[str]:
+    return {m for o in outputs for m in o.get("data", {})}
+
+
+@pytest.mark.parametrize("explorer_first", [True, False], ids=["explorer-first", "plot-first"])
+def test_lesson_figures_stay_pictures_after_an_explorer(explorer_first):
+    explorer = "ex = Descent1DExplorer(); print(type(ex.figure.canvas).__name__)"
+    plot = "fig, ax = plt.subplots(); ax.plot([0, 1], [1, 0]); plt.show()"
+    outputs = run_cells(
+        "import matplotlib.pyplot as plt\nfrom widgets.explorers import Descent1DExplorer",
+        *((explorer, plot) if explorer_first else (plot, explorer)),
+        plot,
+        "import gc, matplotlib\n"
+        "from ipympl.backend_nbagg import Canvas\n"
+        "print(matplotlib.get_backend(), plt.get_fignums(),"
+        " sorted(type(o).__name__ for o in gc.get_objects() if isinstance(o, Canvas)))",
+    )
+    explorer_out, first_plot = (outputs[1], outputs[2]) if explorer_first else outputs[2:0:-1]
+    assert stdout(explorer_out).strip() == "DescentCanvas"  # the explorer is live
+    for shown in (first_plot, outputs[3]):
+        assert "image/png" in mimetypes(shown)  # a picture, not a widget
+        assert "application/vnd.jupyter.widget-view+json" not in mimetypes(shown)
+    backend, rest = stdout(outputs[4]).split(" ", 1)
+    assert backend == "module://matplotlib_inline.backend_inline"
+    assert rest.strip() == "[] ['DescentCanvas']"  # plt figures closed; one canvas: the explorer's
+
+
+def test_a_learner_who_chose_ipympl_keeps_it():
+    outputs = run_cells(
+        "%matplotlib widget\nimport matplotlib.pyplot as plt",
+        "from widgets.explorers import Descent1DExplorer\nex = Descent1DExplorer()",
+        "fig, ax = plt.subplots(); ax.plot([0, 1])\nimport matplotlib\n"
+        "print(matplotlib.get_backend())",
+    )
+    assert stdout(outputs[2]).strip() in {"widget", "ipympl", "module://ipympl.backend_nbagg"}
+    assert "application/vnd.jupyter.widget-view+json" in mimetypes(outputs[2])
