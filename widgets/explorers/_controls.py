@@ -7,9 +7,84 @@ slider for quantities that span decades, such as a learning rate.
 
 from __future__ import annotations
 
-import ipywidgets as ipw
+import math
 
-__all__ = ["choice", "float_slider", "int_slider", "log_slider", "play_for", "toggle"]
+import ipywidgets as ipw
+import traitlets
+
+__all__ = [
+    "choice",
+    "float_slider",
+    "int_slider",
+    "log_slider",
+    "on_grid",
+    "place",
+    "play_for",
+    "toggle",
+]
+
+#: Significant digits a float slider keeps: enough for any setting, few enough to drop the noise
+#: of the browser's arithmetic.
+DIGITS = 12
+
+
+class _Gridded:
+    """A float slider whose grid passes through every value Python gives it.
+
+    The browser puts a slider on the nearest point of its grid (min + k·step; for a log slider,
+    in exponents) and sends that point back as the new value: α = 0.8 on a grid of 1/20 decade
+    from 10⁻³ came back as 0.794 the moment a page opened, and the explorer ran with it. So the
+    grid's origin (``min``) is moved, by less than one step from the nominal lower end, to pass
+    through the value (``place``); and values keep ``DIGITS`` significant digits, which rounds
+    off the float noise of the browser's arithmetic (0.8 comes back as 0.8000000000000004).
+    """
+
+    lowest: float  # the nominal lower end, in slider positions
+
+    def position(self, value: float) -> float:
+        return value
+
+    def grid_min_through(self, value: float) -> float:
+        x = self.position(value)
+        k = math.floor((x - self.lowest) / self.step + 1e-9)
+        origin = x - k * self.step
+        return self.lowest if abs(origin - self.lowest) < 1e-9 * self.step else origin
+
+    @traitlets.validate("value")
+    def _validate_value(self, proposal):
+        value = super()._validate_value(proposal)
+        return float(f"{value:.{DIGITS}g}")
+
+
+class GridFloatSlider(_Gridded, ipw.FloatSlider):
+    pass
+
+
+class GridLogSlider(_Gridded, ipw.FloatLogSlider):
+    def position(self, value: float) -> float:
+        return math.log(value, self.base)
+
+
+def on_grid(slider, value: float | None = None) -> bool:
+    """True when ``value`` (default: the slider's) is a point of the slider's grid, so the
+    browser shows it as it is instead of moving it to the nearest point."""
+    value = slider.value if value is None else value
+    if isinstance(slider, ipw.FloatLogSlider):
+        x, lo = math.log(value, slider.base), slider.min
+    else:
+        x, lo = value, slider.min
+    k = (x - lo) / slider.step
+    return abs(k - round(k)) < 1e-6
+
+
+def place(slider, value) -> None:
+    """Set a control to ``value``; a gridded slider first moves its grid through the value (one
+    message to the browser, so it never sees the value on the old grid)."""
+    with slider.hold_sync(), slider.hold_trait_notifications():
+        if isinstance(slider, _Gridded):
+            slider.min = slider.grid_min_through(value)
+        slider.value = value
+
 
 _STYLE = {"description_width": "initial"}
 _LAYOUT = {"width": "98%"}
@@ -18,7 +93,7 @@ _LAYOUT = {"width": "98%"}
 def float_slider(
     description: str, value: float, min: float, max: float, step: float, *, fmt: str = ".3g"
 ) -> ipw.FloatSlider:
-    return ipw.FloatSlider(
+    slider = GridFloatSlider(
         value=value,
         min=min,
         max=max,
@@ -29,6 +104,9 @@ def float_slider(
         style=_STYLE,
         layout=ipw.Layout(**_LAYOUT),
     )
+    slider.lowest = min
+    place(slider, value)
+    return slider
 
 
 def log_slider(
@@ -41,9 +119,7 @@ def log_slider(
     fmt: str = ".3g",
 ) -> ipw.FloatLogSlider:
     """A slider over [min, max] on a log scale (``FloatLogSlider`` works in exponents)."""
-    import math
-
-    return ipw.FloatLogSlider(
+    slider = GridLogSlider(
         value=value,
         base=10,
         min=math.log10(min),
@@ -55,6 +131,9 @@ def log_slider(
         style=_STYLE,
         layout=ipw.Layout(**_LAYOUT),
     )
+    slider.lowest = slider.min
+    place(slider, value)
+    return slider
 
 
 def int_slider(description: str, value: int, min: int, max: int, step: int = 1) -> ipw.IntSlider:

@@ -30,6 +30,7 @@ from typing import Any, ClassVar
 import ipywidgets as ipw
 from matplotlib.figure import Figure
 
+from ._controls import place
 from ._figure import backend_name, one_frame
 
 __all__ = ["Explorer", "Question", "Status"]
@@ -159,7 +160,7 @@ class Explorer(ipw.VBox):
         for batch in (values, later):
             with self.hold():
                 for name, v in batch.items():
-                    self.controls[name].value = v
+                    place(self.controls[name], v)
 
     def fit_scrubber(self, name: str, last: int) -> int:
         """Make the scrubber ``name`` (an integer slider over a run's steps) end at ``last``, the
@@ -237,6 +238,8 @@ class Explorer(ipw.VBox):
     # -- internals --------------------------------------------------------------------------
     def _make_handler(self, name: str) -> Callable[[dict], None]:
         def handler(change: dict) -> None:
+            if change["new"] == change["old"]:  # the browser's copy of the same value
+                return
             if self._holding:
                 self._pending.add(name)
             else:

@@ -1027,7 +1027,7 @@ class LandscapeRaceExplorer(Explorer):
         with self.hold():
             for name in self.racers:
                 c = self.controls[f"alpha_{name}"]
-                c.value = float(np.clip(land.alphas[name], 10**c.min, 10**c.max))
+                ctl.place(c, float(np.clip(land.alphas[name], 10**c.lowest, 10**c.max)))
             self.controls["steps"].value = land.steps
             self.controls["step"].value = self.controls["step"].max
 

@@ -876,11 +876,12 @@ class TaylorNewtonExplorer(Explorer):
                 else:
                     slider.min, slider.max = cfg["min"], cfg["max"]
                 slider.step = cfg["step"]
+                slider.lowest = cfg["min"]
                 slider.description = cfg["description"]
-                slider.value = value
+                ctl.place(slider, value)
             self.controls["w2"].disabled = obj.dim == 1
-            self.controls["alpha"].value = spec.alpha
-            self.controls["damping"].value = spec.damping
+            ctl.place(self.controls["alpha"], spec.alpha)
+            ctl.place(self.controls["damping"], spec.damping)
 
     def _on_click(self, event) -> None:
         if event.inaxes is not self.view.ax_main or event.xdata is None:
