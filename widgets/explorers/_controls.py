@@ -10,9 +10,9 @@ from __future__ import annotations
 import math
 
 import ipywidgets as ipw
-import traitlets
 
 __all__ = [
+    "canonical",
     "choice",
     "float_slider",
     "int_slider",
@@ -35,8 +35,11 @@ class _Gridded:
     in exponents) and sends that point back as the new value: α = 0.8 on a grid of 1/20 decade
     from 10⁻³ came back as 0.794 the moment a page opened, and the explorer ran with it. So the
     grid's origin (``min``) is moved, by less than one step from the nominal lower end, to pass
-    through the value (``place``); and values keep ``DIGITS`` significant digits, which rounds
-    off the float noise of the browser's arithmetic (0.8 comes back as 0.8000000000000004).
+    through the value (``place``). The browser's arithmetic still adds float noise (0.8 comes
+    back as 0.8000000000000004): explorers read values through ``canonical``.
+
+    The slider itself keeps what the browser sent: a value changed on its way in would be sent
+    back, and would undo a key press made meanwhile.
     """
 
     lowest: float  # the nominal lower end, in slider positions
@@ -50,11 +53,6 @@ class _Gridded:
         origin = x - k * self.step
         return self.lowest if abs(origin - self.lowest) < 1e-9 * self.step else origin
 
-    @traitlets.validate("value")
-    def _validate_value(self, proposal):
-        value = super()._validate_value(proposal)
-        return float(f"{value:.{DIGITS}g}")
-
 
 class GridFloatSlider(_Gridded, ipw.FloatSlider):
     pass
@@ -63,6 +61,13 @@ class GridFloatSlider(_Gridded, ipw.FloatSlider):
 class GridLogSlider(_Gridded, ipw.FloatLogSlider):
     def position(self, value: float) -> float:
         return math.log(value, self.base)
+
+
+def canonical(value):
+    """A float rounded to ``DIGITS`` significant digits (anything else as it is)."""
+    if isinstance(value, float) and math.isfinite(value):
+        return float(f"{value:.{DIGITS}g}")
+    return value
 
 
 def on_grid(slider, value: float | None = None) -> bool:

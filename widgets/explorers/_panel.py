@@ -30,7 +30,7 @@ from typing import Any, ClassVar
 import ipywidgets as ipw
 from matplotlib.figure import Figure
 
-from ._controls import place
+from ._controls import canonical, place
 from ._figure import backend_name, one_frame
 
 __all__ = ["Explorer", "Question", "Status"]
@@ -143,7 +143,7 @@ class Explorer(ipw.VBox):
 
     # -- public -----------------------------------------------------------------------------
     def value(self, name: str) -> Any:
-        return self.controls[name].value
+        return canonical(self.controls[name].value)
 
     def set(self, **values: Any) -> None:
         """Set several controls at once; the explorer redraws once, after all are set.
@@ -238,7 +238,7 @@ class Explorer(ipw.VBox):
     # -- internals --------------------------------------------------------------------------
     def _make_handler(self, name: str) -> Callable[[dict], None]:
         def handler(change: dict) -> None:
-            if change["new"] == change["old"]:  # the browser's copy of the same value
+            if canonical(change["new"]) == canonical(change["old"]):  # the browser's copy
                 return
             if self._holding:
                 self._pending.add(name)
