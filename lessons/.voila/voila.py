@@ -46,6 +46,11 @@ c.VoilaConfiguration.file_allowlist = [r".*\.(png|jpg|jpeg|gif|svg)"]
 c.VoilaConfiguration.file_denylist = [r".*\.(ipynb|py)", r"(^|.*/)\..*"]
 
 # --- resources ---------------------------------------------------------------------------------
+# Kernels inherit the server's environment. glibc keeps a freed large NumPy temporary in the heap
+# once a larger one has been freed (its dynamic mmap threshold), and the kernel never gives that
+# memory back: lesson 03 ends at 187 MB instead of 156 MB. A fixed threshold returns every block
+# over 128 kB to the system as soon as it is freed.
+os.environ.setdefault("MALLOC_MMAP_THRESHOLD_", str(128 * 1024))
 # A cell that runs longer than this is stopped and the page says so.
 c.VoilaExecutor.timeout = 60
 c.VoilaExecutor.startup_timeout = 60
@@ -56,9 +61,11 @@ c.MappingKernelManager.cull_interval = 60
 c.MappingKernelManager.cull_connected = True
 # A preheated kernel pool: one kernel per notebook has already executed it when a learner opens
 # the page, so the page only has to be drawn. Measured with benchmarks/bench_dashboards.py (idle
-# 2-core machine): time to interactive of lesson 01 6.0 -> 3.0 s, lesson 04 8.7 -> 4.8 s. The cost:
-# one executed kernel waiting per notebook (100-200 MB each, about 1.1 GB for the course), and the
-# notebook runs again in the background after each page load to refill the pool. A JupyterHub or
+# 2-core machine): time to interactive of lesson 01 5.7 -> 2.6 s, lesson 04 7.1 -> 3.1 s. The cost:
+# one executed kernel waiting per notebook (100-160 MB each, about 1 GB for the course), and the
+# notebook runs again in the background after each page load to refill the pool (one second
+# after the request: Voila's fill_delay. A longer delay made a single page about 0.2 s quicker,
+# but would make the next learner of the same lesson wait that much longer). A JupyterHub or
 # Binder user's server does not use it (jupyter_server_config.py turns it off).
 c.VoilaConfiguration.preheat_kernel = True
 c.VoilaConfiguration.default_pool_size = 1

@@ -138,6 +138,9 @@ def test_preheated_pool_serves_pages(tmp_path, voila_logs, open_dashboard):
         assert not problems, "\n  ".join(problems)
         # the page runs on the kernel started before it was requested
         assert f"Kernel started: {kernel_id_from_html(dash.html)}" in started
+        # kernels return freed NumPy temporaries to the system (lessons/.voila/voila.py)
+        for kernel in server.kernel_processes():
+            assert kernel.environ().get("MALLOC_MMAP_THRESHOLD_") == str(128 * 1024)
         # and the pool is refilled for the next learner
         wait_until(lambda: len(server.kernel_processes()) >= 2, 60, message="the pool to refill")
     finally:
