@@ -335,10 +335,10 @@ def main(argv: list[str] | None = None) -> int:
         "fixtures": start_voila(FIXTURES, extra_args=extra, log_dir=logs),
         "benchmarks": start_voila(ROOT / "benchmarks", extra_args=extra, log_dir=logs),
     }
-    plan = [(servers["lessons"], p.name, p.stem) for p in lesson_notebooks()]
+    plan = [("lessons", p.name, p.stem) for p in lesson_notebooks()]
     plan += [
-        (servers["fixtures"], "explorer.ipynb", "fixture: explorer (tests/browser)"),
-        (servers["benchmarks"], "reference_interact.ipynb", "reference: interact + plt.figure"),
+        ("fixtures", "explorer.ipynb", "fixture: explorer (tests/browser)"),
+        ("benchmarks", "reference_interact.ipynb", "reference: interact + plt.figure"),
     ]
     if args.only:
         plan = [p for p in plan if any(o in p[2] for o in args.only)]
@@ -355,21 +355,17 @@ def main(argv: list[str] | None = None) -> int:
                 name: len([p for p in server.root.glob("*.ipynb") if not p.name.startswith(".")])
                 for name, server in servers.items()
             }
-            if pool:
-                wait_for_pools(servers, expected)
-            for server, notebook, name in plan:
+            settle = (lambda: wait_for_pools(servers, expected)) if pool else None
+            if settle:
+                settle()
+            for server_name, notebook, name in plan:
                 runs = []
                 for repeat in range(args.repeat):
                     try:
-                        if pool:  # Voila refills the pool of this notebook
-                            expected[next(n for n, v in servers.items() if v is server)] += 1
-
-                        def settle():
-                            if pool:
-                                wait_for_pools(servers, expected)
-
+                        if pool:  # Voila refills the pool of this notebook after serving it
+                            expected[server_name] += 1
                         runs.append(
-                            bench_page(browser, server, notebook, repeat == 0, settle=settle)
+                            bench_page(browser, servers[server_name], notebook, repeat == 0, settle)
                         )
                     except Exception as error:  # reported, and the other dashboards still run
                         print(f"  {name}: load {repeat + 1} failed: {error}", flush=True)

@@ -12,5 +12,5 @@ c = get_config()  # noqa: F821 (provided by traitlets when it loads this file)
 load_subconfig(str(Path(__file__).with_name("voila.py")))  # noqa: F821
 c.pop("MappingKernelManager", None)
 # No preheated pool inside a user's own server: it would keep an executed kernel per lesson
-# (about 1.1 GB) in a container that Binder limits to a few GB.
+# (about 1 GB) in a container that Binder limits to a few GB.
 c.VoilaConfiguration.preheat_kernel = False

@@ -42,13 +42,12 @@ class _Gridded:
     back, and would undo a key press made meanwhile.
     """
 
-    lowest: float  # the nominal lower end, in slider positions
-
-    def position(self, value: float) -> float:
-        return value
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.lowest = self.min  # the nominal lower end, in track positions
 
     def grid_min_through(self, value: float) -> float:
-        x = self.position(value)
+        x = _position(self, value)
         k = math.floor((x - self.lowest) / self.step + 1e-9)
         origin = x - k * self.step
         return self.lowest if abs(origin - self.lowest) < 1e-9 * self.step else origin
@@ -59,8 +58,12 @@ class GridFloatSlider(_Gridded, ipw.FloatSlider):
 
 
 class GridLogSlider(_Gridded, ipw.FloatLogSlider):
-    def position(self, value: float) -> float:
-        return math.log(value, self.base)
+    pass
+
+
+def _position(slider, value: float) -> float:
+    """Where ``value`` sits on the slider's track: the value, or its exponent on a log slider."""
+    return math.log(value, slider.base) if isinstance(slider, ipw.FloatLogSlider) else value
 
 
 def canonical(value):
@@ -74,11 +77,7 @@ def on_grid(slider, value: float | None = None) -> bool:
     """True when ``value`` (default: the slider's) is a point of the slider's grid, so the
     browser shows it as it is instead of moving it to the nearest point."""
     value = slider.value if value is None else value
-    if isinstance(slider, ipw.FloatLogSlider):
-        x, lo = math.log(value, slider.base), slider.min
-    else:
-        x, lo = value, slider.min
-    k = (x - lo) / slider.step
+    k = (_position(slider, value) - slider.min) / slider.step
     return abs(k - round(k)) < 1e-6
 
 
@@ -109,7 +108,6 @@ def float_slider(
         style=_STYLE,
         layout=ipw.Layout(**_LAYOUT),
     )
-    slider.lowest = min
     place(slider, value)
     return slider
 
@@ -136,7 +134,6 @@ def log_slider(
         style=_STYLE,
         layout=ipw.Layout(**_LAYOUT),
     )
-    slider.lowest = slider.min
     place(slider, value)
     return slider
 

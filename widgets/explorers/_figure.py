@@ -73,10 +73,10 @@ def _ipympl_backend():
     page's widget state, instead of pictures shown once and closed (the inline backend). The
     backend pyplot had before is put back.
     """
-    import matplotlib
-
     if "ipympl.backend_nbagg" in sys.modules:
         return sys.modules["ipympl.backend_nbagg"]
+    import matplotlib
+
     before, fallback = matplotlib.get_backend(), matplotlib.rcParams["backend_fallback"]
     pyplot = sys.modules.get("matplotlib.pyplot")
     resolve = getattr(pyplot, "_get_backend_mod", None)
