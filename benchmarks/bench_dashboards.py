@@ -27,12 +27,15 @@ written to a file (benchmarks/results/ is ignored by git).
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import signal
 import statistics
 import sys
 import time
 from pathlib import Path
+
+import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
@@ -221,23 +224,57 @@ def bench_page(browser, server, notebook: str, measure_latency: bool, settle=Non
 
 
 def pools_filled(server) -> int:
-    """How many times the server has filled a notebook's preheated kernel pool so far."""
+    """How many times the server has started filling a notebook's preheated kernel pool.
+
+    Voila logs "is filled with" as soon as the pool's kernel has started, while the notebook
+    still runs in it: ``wait_for_pools`` also waits for that run to finish."""
     try:
         return server.log_path.read_text(errors="replace").count("is filled with")
     except OSError:
         return 0
 
 
-def wait_for_pools(servers: dict, expected: dict, timeout: float = 180.0) -> None:
-    """Wait until every server has filled its pools ``expected[name]`` times, so a page is
-    measured with a preheated kernel ready and no notebook running in the background."""
+def cpu_seconds(servers: dict) -> float:
+    """CPU time used so far by the servers and every process they started (their kernels)."""
+    total = 0.0
+    for server in servers.values():
+        try:
+            root = psutil.Process(server.process.pid)
+            processes = [root, *root.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            continue
+        for process in processes:
+            try:
+                times = process.cpu_times()
+            except (psutil.NoSuchProcess, psutil.ZombieProcess, psutil.AccessDenied):
+                continue
+            total += times.user + times.system
+    return total
+
+
+def wait_for_pools(
+    servers: dict, expected: dict, timeout: float = 180.0, window: float = 1.0
+) -> None:
+    """Wait until every server has started filling its pools ``expected[name]`` times and the
+    notebooks have finished running in them: the servers and their kernels together used less
+    than 5 % of a core over the last ``window`` seconds. A page is then measured with a
+    preheated kernel ready and nothing running in the background."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if all(pools_filled(servers[name]) >= n for name, n in expected.items()):
-            time.sleep(2.0)  # let the last kernel go idle
-            return
+            break
         time.sleep(0.5)
-    print(f"  (the preheated pools were not filled within {timeout:.0f} s)", flush=True)
+    else:
+        print(f"  (the preheated pools were not filled within {timeout:.0f} s)", flush=True)
+        return
+    samples = [(time.monotonic(), cpu_seconds(servers))]
+    while time.monotonic() < deadline:
+        time.sleep(0.25)
+        samples.append((time.monotonic(), cpu_seconds(servers)))
+        old = [s for s in samples if samples[-1][0] - s[0] >= window]
+        if old and samples[-1][1] - old[-1][1] < 0.05 * (samples[-1][0] - old[-1][0]):
+            return
+    print(f"  (the kernels did not go idle within {timeout:.0f} s)", flush=True)
 
 
 def summarise(name: str, runs: list[dict]) -> dict:
@@ -316,8 +353,9 @@ def main(argv: list[str] | None = None) -> int:
         print("needs Debian's Chromium: apt-get install chromium", file=sys.stderr)
         return 2
     # The course's configuration keeps a preheated kernel pool (lessons/.voila/voila.py): wait
-    # until it has executed every notebook before the first request, and again after each load
-    # (Voila refills the pool of the notebook just served).
+    # until every notebook has run in it before the first request, and again after each load
+    # (Voila refills the pool of the notebook just served); without it, until the kernels are
+    # idle.
     extra: list[str] = []
     pool = not (args.cold or args.progressive)
     if not pool:
@@ -355,9 +393,9 @@ def main(argv: list[str] | None = None) -> int:
                 name: len([p for p in server.root.glob("*.ipynb") if not p.name.startswith(".")])
                 for name, server in servers.items()
             }
-            settle = (lambda: wait_for_pools(servers, expected)) if pool else None
-            if settle:
-                settle()
+            # without the pool nothing is refilled: only wait for the machine to be quiet
+            settle = functools.partial(wait_for_pools, servers, expected if pool else {})
+            settle()
             for server_name, notebook, name in plan:
                 runs = []
                 for repeat in range(args.repeat):

@@ -6,12 +6,17 @@ the artists and blits them into the Agg buffer (the image ready to send). "re-cr
 ``interact`` + ``plt.figure`` does for the same setting: build a new figure with every artist and
 draw it in full. Both run in the same process, interleaved, so machine noise hits both alike.
 
+Then, per explorer, the cost of one frame sent to the browser: the figure's pixels encoded as PNG
+by ``widgets.explorers._figure.png_frame`` (unfiltered rows) and by Pillow at the same zlib level
+(which tries five row filters), interleaved on the same pixels.
+
 Run:  .venv/bin/python benchmarks/bench_explorers.py [--repeats 200]
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import platform
 import statistics
@@ -22,8 +27,10 @@ os.environ.setdefault("DESCENT_BACKEND", "agg")
 import ipywidgets as ipw
 import matplotlib
 import numpy as np
+import PIL.Image
 
 from widgets.explorers import EXPLORERS
+from widgets.explorers._figure import PNG_LEVEL, png_frame
 
 FRAME_MS = 1000 / 60
 
@@ -67,6 +74,27 @@ def bench(cls, repeats: int):
     return name, in_place, recreate
 
 
+def pillow_frame(pixels: np.ndarray) -> bytes:
+    with io.BytesIO() as png:
+        PIL.Image.fromarray(pixels).save(png, format="png", compress_level=PNG_LEVEL)
+        return png.getvalue()
+
+
+def bench_frame(cls, repeats: int):
+    """Median ms and bytes of one frame of the explorer's figure, by both encoders."""
+    ex = cls()
+    ex.figure.canvas.draw()
+    pixels = np.asarray(ex.figure.canvas.buffer_rgba())
+    times: dict = {png_frame: [], pillow_frame: []}
+    sizes = {}
+    for _ in range(repeats):
+        for encode in times:
+            t0 = time.perf_counter()
+            sizes[encode] = len(encode(pixels))
+            times[encode].append(time.perf_counter() - t0)
+    return pixels.shape, {e: (1e3 * statistics.median(t), sizes[e]) for e, t in times.items()}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=200)
@@ -90,6 +118,15 @@ def main() -> None:
             f"{ref / med:>7.0f}×{'yes' if med <= FRAME_MS else 'NO':>11}"
         )
     print(f"slowest median update: {worst:.2f} ms (one 60 Hz frame = {FRAME_MS:.1f} ms)")
+    print(f"\nframe sent to the browser (PNG, zlib level {PNG_LEVEL}): png_frame vs Pillow")
+    print(f"{'explorer':<28}{'pixels':>10}{'png_frame':>17}{'Pillow':>17}{'time ratio':>12}")
+    for cls in EXPLORERS:
+        (h, w, _), res = bench_frame(cls, max(5, args.repeats // 10))
+        (ours, our_size), (theirs, their_size) = res[png_frame], res[pillow_frame]
+        print(
+            f"{cls.__name__:<28}{f'{w}×{h}':>10}{ours:>7.1f} ms {our_size / 1e3:>4.0f} kB"
+            f"{theirs:>7.1f} ms {their_size / 1e3:>4.0f} kB{theirs / ours:>11.1f}×"
+        )
 
 
 if __name__ == "__main__":

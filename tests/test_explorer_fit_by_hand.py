@@ -367,3 +367,22 @@ def test_no_new_artists_per_update(db):
     for v in np.linspace(-10, 10, 25):
         db.set(w1=float(v), l2=float(abs(v)) / 40, step=int(abs(v) * 40))
     assert sum(len(ax.get_children()) for ax in db.figure.axes) == n
+
+
+def test_a_slider_move_hides_the_answer_once_and_then_only_redraws(monkeypatch):
+    """Hiding an answer that is already hidden would blit the figure for nothing, before every
+    slider move's own blit: a move redraws once, or twice when it hides a revealed answer."""
+    ex = FitByHandExplorer(question=weight_sign_question())
+    blits = []
+    update = ex.view.blit.update
+    monkeypatch.setattr(ex.view.blit, "update", lambda *a, **k: blits.append(1) or update(*a, **k))
+    ex.controls["w"].value = 1.5
+    assert len(blits) == 1
+    assert ex.predict("w > 0") is True
+    assert ex.view.best.get_visible()
+    blits.clear()
+    ex.controls["w"].value = 2.0  # hides the revealed answer, then redraws
+    assert not ex.view.best.get_visible()
+    assert len(blits) == 2
+    ex.controls["w"].value = 2.5
+    assert len(blits) == 3

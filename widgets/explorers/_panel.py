@@ -112,6 +112,7 @@ class Explorer(ipw.VBox):
         self._holding = False
         self._pending: set[str] = set()
         self._revealed = question is None
+        self._run_shown: bool | None = None  # what the view shows now (None: not told yet)
         self.feedback = ipw.HTML()
         self._predict_box = self._build_question() if question is not None else None
 
@@ -231,11 +232,18 @@ class Explorer(ipw.VBox):
         )
         self._revealed = True
         with one_frame(self.figure):
-            self.set_revealed(True)
+            self._show_run(True)
         self._show_status()
         return right
 
     # -- internals --------------------------------------------------------------------------
+    def _show_run(self, shown: bool) -> None:
+        """Have the view show or hide the run, if that changes what it shows: hiding an already
+        hidden run would redraw the figure for nothing, before every slider move's own redraw."""
+        if self._run_shown is not shown:
+            self._run_shown = shown
+            self.set_revealed(shown)
+
     def _make_handler(self, name: str) -> Callable[[dict], None]:
         def handler(change: dict) -> None:
             if canonical(change["new"]) == canonical(change["old"]):  # the browser's copy
@@ -261,7 +269,7 @@ class Explorer(ipw.VBox):
                 keep = self._revealed and bool(changed) and set(changed) <= self.view_only
                 if self.question is not None and not keep:
                     self._revealed = False
-                    self.set_revealed(False)
+                    self._show_run(False)
                     self.feedback.value = ""
                 status = self.render(frozenset(changed))
         except Exception as exc:  # shown to the learner, inside the explorer
