@@ -225,6 +225,8 @@ class BlitManager:
         self._artists: list[Artist] = []
         self._backgrounds: dict = {}
         self._variant = None
+        self._coalescing = 0  # depth of nested coalesce() blocks
+        self._pending: tuple | None = None  # (variant,) of an update() left for the block's end
         self._cid = self.canvas.mpl_connect("draw_event", self._on_draw)
 
     def add(self, *artists: Artist) -> None:
@@ -257,9 +259,25 @@ class BlitManager:
             elif artist.get_visible():
                 self.figure.draw_artist(artist)
 
+    @contextlib.contextmanager
+    def coalesce(self) -> Iterator[None]:
+        """Blit once, at the end, however many updates the code inside asks for: only the last
+        picture is shown (an answer hidden and a new setting drawn in one slider move: one blit,
+        not two). A full redraw inside still happens at once."""
+        self._coalescing += 1
+        try:
+            yield
+        finally:
+            self._coalescing -= 1
+        # (not reached when the block raised: the picture then stays as it was)
+        if not self._coalescing and self._pending is not None:
+            (variant,), self._pending = self._pending, None
+            self.update(variant)
+
     def full_redraw(self, variant=None) -> None:
         """Draw everything (axes changed): every cached background is forgotten, and the
         draw_event handler caches this one as ``variant``'s."""
+        self._pending = None  # the moving artists are drawn too
         self._variant = variant
         self._backgrounds.clear()
         self.canvas.draw()
@@ -267,6 +285,9 @@ class BlitManager:
     def update(self, variant=None) -> None:
         """Blit the moving artists over ``variant``'s background: restore it, draw them, push
         the pixels. A variant not drawn since the last full redraw is drawn in full."""
+        if self._coalescing:
+            self._pending = (variant,)
+            return
         self._variant = variant
         cached = self._backgrounds.get(variant)
         if cached is None or cached[0] != self._size():

@@ -231,7 +231,7 @@ class Explorer(ipw.VBox):
             f"{html.escape(why)}"
         )
         self._revealed = True
-        with one_frame(self.figure):
+        with one_frame(self.figure), self._one_blit():
             self._show_run(True)
         self._show_status()
         return right
@@ -256,9 +256,14 @@ class Explorer(ipw.VBox):
         return handler
 
     def _refresh(self, changed: set[str]) -> None:
-        # However many draws an update makes, the browser gets one picture (see one_frame).
-        with one_frame(self.figure):
+        # However many draws an update makes, the browser gets one picture (see one_frame), and
+        # the view blits once.
+        with one_frame(self.figure), self._one_blit():
             self._update(changed)
+
+    def _one_blit(self) -> contextlib.AbstractContextManager:
+        blit = getattr(getattr(self, "view", None), "blit", None)
+        return blit.coalesce() if blit is not None else contextlib.nullcontext()
 
     def _update(self, changed: set[str]) -> None:
         try:
