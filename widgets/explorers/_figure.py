@@ -34,9 +34,10 @@ def png_frame(pixels: np.ndarray, level: int = PNG_LEVEL) -> bytes:
     """A PNG of an RGBA pixel buffer (height × width × 4, uint8), made to be sent quickly.
 
     Pillow tries five PNG filters on every row and keeps the best; on explorer figures that
-    search is more than half of the encoding time, and unfiltered rows compress as well or better
-    (the heatmaps' noise defeats the filters; flat areas and lines need none). So the rows go to
-    zlib unfiltered. ``benchmarks/bench_explorers.py`` measures both encoders side by side.
+    search is more than half of the encoding time, and unfiltered rows compress about as well
+    (within a few per cent either way: the heatmaps' noise defeats the filters, and flat areas and
+    lines need none). So the rows go to zlib unfiltered. ``benchmarks/bench_explorers.py``
+    measures both encoders side by side.
     """
     if pixels.ndim != 3 or pixels.shape[2] != 4 or pixels.dtype != np.uint8:
         raise ValueError(f"pixels must be a height × width × 4 uint8 array, got {pixels.shape}")
@@ -143,7 +144,7 @@ def _canvas_class():
     page) is sent without drawing the figure again.
 
     Frames are encoded by ``png_frame``: unfiltered rows at zlib level 1, about three times
-    faster than Pillow at the same level and no larger (benchmarks/bench_explorers.py).
+    faster than Pillow at the same level and about as small (benchmarks/bench_explorers.py).
     """
     global _CANVAS_CLASS
     if _CANVAS_CLASS is None:
