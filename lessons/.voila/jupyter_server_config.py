@@ -6,10 +6,17 @@ notebook executor and exporter the server's configuration, so voila.py is loaded
 culling is left to the hub: a JupyterLab user's notebook kernels are not dashboards.
 """
 
+import os
 from pathlib import Path
 
 c = get_config()  # noqa: F821 (provided by traitlets when it loads this file)
 load_subconfig(str(Path(__file__).with_name("voila.py")))  # noqa: F821
+# voila.py put the dashboards' debugger-free kernel spec first on JUPYTER_PATH; in a user's own
+# server it would replace JupyterLab's python3 kernel too, so it goes.
+_dashboard = str(Path(__file__).resolve().with_name("dashboard"))
+os.environ["JUPYTER_PATH"] = os.pathsep.join(
+    p for p in os.environ["JUPYTER_PATH"].split(os.pathsep) if p != _dashboard
+)
 c.pop("MappingKernelManager", None)
 # No preheated pool inside a user's own server: it would keep an executed kernel per lesson
 # (about 1 GB) in a container that Binder limits to a few GB.

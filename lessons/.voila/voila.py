@@ -10,11 +10,17 @@ from pathlib import Path
 
 c = get_config()  # noqa: F821 (provided by traitlets when it loads this file)
 
-# The "descent" template (voila/templates/descent beside this file) is looked up on JUPYTER_PATH.
-_here = str(Path(__file__).resolve().parent)
+# Looked up on JUPYTER_PATH: the "descent" template (voila/templates/descent beside this file),
+# and the dashboards' kernel spec (dashboard/kernels/python3: ipykernel without its debugger,
+# 19 MB less per kernel). jupyter_server_config.py takes the kernel spec out again, so that
+# JupyterLab's notebooks keep their debugger.
+_here = Path(__file__).resolve().parent
+_dashboard_kernels = str(_here / "dashboard")
 _data_path = [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p]
-if _here not in _data_path:
-    os.environ["JUPYTER_PATH"] = os.pathsep.join([_here, *_data_path])
+for _entry in (str(_here), _dashboard_kernels):
+    if _entry not in _data_path:
+        _data_path.insert(0, _entry)
+os.environ["JUPYTER_PATH"] = os.pathsep.join(_data_path)
 
 # --- what the learner sees -------------------------------------------------------------------
 c.VoilaConfiguration.template = "descent"

@@ -8,6 +8,7 @@ import shutil
 
 import pytest
 from voila_harness import (
+    CONFIG_DIR,
     COURSE_MAP,
     FIXTURES,
     LESSONS,
@@ -139,8 +140,12 @@ def test_preheated_pool_serves_pages(tmp_path, voila_logs, open_dashboard):
         # the page runs on the kernel started before it was requested
         assert f"Kernel started: {kernel_id_from_html(dash.html)}" in started
         # kernels return freed NumPy temporaries to the system (lessons/.voila/voila.py)
+        # and start without the debugger (lessons/.voila/dashboard/kernels/python3)
         for kernel in server.kernel_processes():
             assert kernel.environ().get("MALLOC_MMAP_THRESHOLD_") == str(128 * 1024)
+            assert str(CONFIG_DIR / "dashboard" / "kernels" / "python3" / "launch.py") in (
+                kernel.cmdline()
+            )
         # and the pool is refilled for the next learner
         wait_until(lambda: len(server.kernel_processes()) >= 2, 60, message="the pool to refill")
     finally:
