@@ -156,7 +156,8 @@ class VoilaServer:
         kernels = []
         for child in children:
             try:
-                if "ipykernel_launcher" in " ".join(child.cmdline()):
+                # started with a connection file: `-f …/kernel-<id>.json`, whichever launcher
+                if re.search(r"\bkernel-[0-9a-f-]+\.json\b", " ".join(child.cmdline())):
                     kernels.append(child)
             except (psutil.NoSuchProcess, psutil.ZombieProcess, psutil.AccessDenied):
                 continue
@@ -283,6 +284,13 @@ INSTRUMENT_JS = r"""
     canvas.__descentDraws = (canvas.__descentDraws || 0) + 1;
     canvas.__descentLastDraw = now;
     return result;
+  };
+  // every PNG a canvas encodes in the page (ipympl's data URLs: see the descent template)
+  probe.dataUrls = 0;
+  const toDataURL = HTMLCanvasElement.prototype.toDataURL;
+  HTMLCanvasElement.prototype.toDataURL = function (...args) {
+    probe.dataUrls += 1;
+    return toDataURL.apply(this, args);
   };
   const watch = () => {
     new MutationObserver(() => { probe.lastMutation = performance.now(); })
