@@ -149,3 +149,16 @@ def test_an_explorer_frame_is_about_as_small_as_pillows(explorer, monkeypatch):
 def test_png_frame_rejects_anything_but_rgba_bytes(pixels):
     with pytest.raises(ValueError, match="pixels must be a height × width × 4 uint8 array"):
         _figure.png_frame(pixels)
+
+
+@pytest.mark.parametrize("level", [-1, 4, 9, 1.0, True, "1"])
+def test_png_frame_names_the_valid_levels(level):
+    with pytest.raises(ValueError, match="level must be an integer from 0 to 3"):
+        _figure.png_frame(np.zeros((2, 2, 4), np.uint8), level=level)
+
+
+@pytest.mark.parametrize("level", [0, 1, 2, 3])
+def test_png_frame_every_level_decodes(level):
+    pixels = np.random.default_rng(level).integers(0, 256, (7, 5, 4), dtype=np.uint8)
+    image = PIL.Image.open(io.BytesIO(_figure.png_frame(pixels, level=level)))
+    np.testing.assert_array_equal(np.asarray(image), pixels)

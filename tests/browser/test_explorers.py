@@ -221,6 +221,9 @@ def exercise_explorers(dash) -> dict[str, int]:
     assert not problems, "explorer contract:\n  " + "\n  ".join(problems)
     counts = {"explorers": 0, "sliders": 0, "diverged": 0}
     failures: list[str] = []
+    # every frame below arrives after the page was ready: none may be re-encoded as a data URL
+    # (the descent template stops ipympl from doing it, see its index.html.j2)
+    page.evaluate("() => { window.__descent.dataUrls = 0; }")
 
     def attempt(action, *args) -> bool:
         try:
@@ -264,6 +267,9 @@ def exercise_explorers(dash) -> dict[str, int]:
                     rate_handles.append((label, handle))
         for label, handle in rate_handles:
             counts["diverged"] += attempt(push_to_divergence, page, index, label, handle)
+    encoded = page.evaluate("() => window.__descent.dataUrls")
+    if encoded:
+        failures.append(f"{encoded} frame(s) re-encoded as data URLs by ipympl's front end")
     failures += page_problems(page) + [f"console error: {e}" for e in dash.console_errors]
     failures += [f"failed request: {f}" for f in dash.failures]
     assert not failures, "explorers that did not answer as they should:\n  " + "\n  ".join(failures)
