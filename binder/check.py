@@ -2,7 +2,8 @@
 
     python3 binder/check.py [--venv DIR] [--skip-py312-wheels]
 
-1. builds a fresh virtual environment from binder/requirements.txt alone (pip's cache is reused);
+1. builds a fresh virtual environment from binder/requirements.txt alone (the course and the pins
+   of binder/constraints.txt; pip's cache is reused);
 2. asks PyPI whether every pinned package has a wheel for CPython 3.12 on Linux (the Python
    that binder/runtime.txt selects), without installing anything;
 3. executes every lesson notebook (lessons/[0-9][0-9]_*.ipynb) in that environment;
@@ -144,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.skip_py312_wheels:
             t = step("2. a CPython 3.12 wheel exists for every pin")
             pins = work / "pins-3.12.txt"
-            lines = (BINDER / "requirements.txt").read_text().splitlines()
+            lines = (BINDER / "constraints.txt").read_text().splitlines()
             pins.write_text(
                 "\n".join(
                     line

@@ -28,11 +28,13 @@ def test_binder_environment_builds_and_serves(tmp_path):
 
 
 def test_binder_pins_match_the_tested_environment():
-    """Every pin in binder/requirements.txt is the version this test run uses (when installed)."""
+    """Every pin in binder/constraints.txt is the version this test run uses (when installed):
+    the README's test command installs with those constraints, so a newer release of a
+    dependency cannot slip into the tested environment unnoticed."""
     from importlib import metadata
 
     mismatched = []
-    for line in (ROOT / "binder" / "requirements.txt").read_text().splitlines():
+    for line in (ROOT / "binder" / "constraints.txt").read_text().splitlines():
         line = line.split(";")[0].strip()
         if "==" not in line or line.startswith("#"):
             continue
@@ -43,7 +45,7 @@ def test_binder_pins_match_the_tested_environment():
             continue
         if installed != version:
             mismatched.append(f"{name}: pinned {version}, tested with {installed}")
-    assert not mismatched, "refresh binder/requirements.txt:\n  " + "\n  ".join(mismatched)
+    assert not mismatched, "refresh binder/constraints.txt:\n  " + "\n  ".join(mismatched)
 
 
 def test_binder_runtime_and_start():
@@ -53,3 +55,4 @@ def test_binder_runtime_and_start():
     assert "lessons/.voila" in start.read_text()
     requirements = (ROOT / "binder" / "requirements.txt").read_text().splitlines()
     assert "-e ." in requirements, "the course's own package must be installed"
+    assert "-c constraints.txt" in requirements, "Binder must install the pinned versions"
