@@ -243,9 +243,23 @@ def test_extremes_draw_only_finite_numbers(kind, alpha, start):
         assert all(map(math.isfinite, (*ax.get_xlim(), *ax.get_ylim())))
 
 
-def test_loss_axis_is_log_when_the_run_spans_decades_else_linear():
-    assert Descent1DExplorer(alpha=0.3).view.axes[1].get_yscale() == "log"
-    assert Descent1DExplorer(alpha=1e-3).view.axes[1].get_yscale() == "linear"
+@pytest.mark.parametrize("kind", ["quadratic", "quartic"])
+def test_moving_alpha_keeps_the_loss_axis_and_only_blits(kind):
+    """Every rate, converging, flat, oscillating or diverging, is drawn on one log loss axis, so
+    a move of α redraws no axes: the figure is never drawn in full again."""
+    ex = Descent1DExplorer(objective=kind, curvature=2.0, start=2.5, alpha=0.8)
+    ax = ex.view.axes[1]
+    ex.figure.canvas.draw()
+    limits = ax.get_ylim()
+    draws = []
+    ex.figure.canvas.mpl_connect("draw_event", draws.append)
+    # across the regimes: 1/c = 0.5 (monotone to oscillating) and 2/c = 1 (flat, then diverging)
+    for alpha in (1e-3, 0.3, 0.5, 0.9, 0.999, 1.0, 1.001, 1.007, 1.3, 3.0, 0.8):
+        ex.controls["alpha"].value = alpha
+        assert ex.last_error is None
+        assert ax.get_yscale() == "log"
+        assert ax.get_ylim() == limits, alpha
+    assert draws == []
 
 
 def test_unknown_function_is_rejected_with_the_valid_names():

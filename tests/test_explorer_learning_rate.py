@@ -376,3 +376,19 @@ def test_divergence_question_graded_by_the_run():
     assert ex.predict(truth * 1.3) is True
     assert ex.predict(truth / 10) is False
     assert ex.view.loss.get_visible()
+
+
+def test_range_test_keeps_its_axes_as_kappa_moves():
+    """The quadratic's loss axis reaches down to the floor for every κ, so moving κ is a blit:
+    the figure is not drawn in full again (before, most κ moves crossed a three-decade step)."""
+    ex = LRRangeTestExplorer(kappa=10.0)
+    ax = ex.view.axes[0]
+    ex.figure.canvas.draw()
+    limits = ax.get_ylim()
+    draws = []
+    ex.figure.canvas.mpl_connect("draw_event", draws.append)
+    for kappa in (1.0, 2.0, 5.0, 12.6, 20.0, 50.0, 100.0, 300.0, 1000.0, 10.0):
+        ex.set(kappa=kappa)
+        assert ex.last_error is None
+        assert ax.get_ylim() == limits, kappa
+    assert draws == []

@@ -152,3 +152,25 @@ def _range(c):
 
 def _count_artists(fig: Figure) -> int:
     return sum(len(ax.get_children()) for ax in fig.axes) + len(fig.get_children())
+
+
+@pytest.mark.parametrize("cls", CLASSES, ids=IDS)
+def test_log_axes_keep_few_minor_ticks(cls):
+    """Every tick is about 24 kB that its axis keeps for good: the log axes put minor ticks at 2
+    and 5 times each power of ten only (widgets.explorers._plots.sparse_log_minor_ticks), not at
+    matplotlib's 2 to 9."""
+    figure = cls().figure
+    figure.canvas.draw()
+    logs = 0
+    for ax in figure.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if axis.get_scale() != "log":
+                continue
+            logs += 1
+            low, high = sorted(axis.get_view_interval())
+            decades = math.ceil(math.log10(high)) - math.floor(math.log10(low))
+            minor = [t for t in axis.get_minorticklocs() if low <= t <= high]
+            assert len(minor) <= 2 * decades, (ax.get_title(), len(minor), decades)
+            assert len(axis.minorTicks) <= 2 * (decades + 2)  # one decade more at each end
+    if cls.__name__ in {"LearningRateExplorer", "LRRangeTestExplorer", "SigmoidExplorer"}:
+        assert logs  # the check above ran on these explorers' log axes

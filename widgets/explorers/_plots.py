@@ -4,10 +4,25 @@ from __future__ import annotations
 
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.ticker import LogLocator
 
 from ..objectives import Objective
 
-__all__ = ["draw_contours", "surface_levels"]
+__all__ = ["draw_contours", "sparse_log_minor_ticks", "surface_levels"]
+
+
+def sparse_log_minor_ticks(*axes: Axes) -> None:
+    """Minor ticks at 2 and 5 times each power of ten on every log-scaled axis of ``axes``.
+
+    matplotlib's default puts eight in every decade. Each tick is about 24 kB of Python objects
+    that its axis keeps for good, and an explorer's log axes span five decades or more: on
+    lesson 04's page this saves about 4 MB of the kernel. Call it after the scale is set (setting
+    a scale resets the locators).
+    """
+    for ax in axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if axis.get_scale() == "log":
+                axis.set_minor_locator(LogLocator(subs=(2.0, 5.0)))
 
 
 def surface_levels(z: np.ndarray, n: int = 24) -> np.ndarray:

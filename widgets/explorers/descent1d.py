@@ -24,6 +24,7 @@ from ..theory import QuadraticTheory
 from . import _controls as ctl
 from ._figure import BlitManager, new_figure
 from ._panel import Explorer, Question, Status
+from ._plots import sparse_log_minor_ticks
 from .style import OKABE_ITO, ROLE_COLORS, color_for
 
 __all__ = [
@@ -102,8 +103,7 @@ class Descent1DState:
     ylim: tuple[float, float]
     gap: np.ndarray  # (k+1,) floored loss gap
     predicted: np.ndarray | None  # (steps+1,) floored, or None
-    loss_scale: str  # "log" or "linear"
-    loss_ylim: tuple[float, float]
+    loss_ylim: tuple[float, float]  # of the log loss axis; the same for every α
     target: float | None  # the minimiser the run ends nearest to (None: diverged)
     target_curvature: float | None  # f''(w*) there (c for the quadratic)
     factor: float | None  # |1 − α f''(w*)|: the contraction per step near w*
@@ -119,16 +119,7 @@ class Descent1DState:
         """What the static parts of the figure depend on; a change needs a full redraw."""
         # the curve depends on the function and its parameter (c, or the scale of log cosh)
         param = getattr(self.objective, "curvature", getattr(self.objective, "scale", None))
-        return (self.kind, param, self.steps, self.loss_scale, self.loss_ylim)
-
-
-def _nice_ceil(x: float) -> float:
-    """The smallest of 1, 2, 2.5, 5 × 10^k that is ≥ x (x > 0)."""
-    k = math.floor(math.log10(x))
-    for m in (1.0, 2.0, 2.5, 5.0, 10.0):
-        if m * 10.0**k >= x * (1 - 1e-12):
-            return m * 10.0**k
-    return 10.0 ** (k + 1)
+        return (self.kind, param, self.steps, self.loss_ylim)
 
 
 def _plot_range(obj: Objective) -> tuple[float, float]:
@@ -234,15 +225,11 @@ def descent1d_state(
     else:
         regime = REGIMES[1] if oscillated else REGIMES[0]
 
-    top_gap = float(gap.max())
-    if top_gap / float(gap.min()) > 100.0:
-        loss_scale = "log"
-        top = 10.0 ** (math.ceil(math.log10(max(gap0_global, 1e-6))) + 3)
-        loss_ylim = (LOSS_FLOOR / 3.0, top)
-    else:
-        loss_scale = "linear"
-        top = _nice_ceil(max(top_gap, 1e-12) * 1.05)
-        loss_ylim = (-0.04 * top, top)
+    # One loss axis for every α (log, from under the floor to three decades over the starting
+    # gap): runs at different rates compare on the same scale, and moving α is a blit, not a
+    # redraw of the figure (about 60 ms). A run that stays flat is a flat line on it.
+    top = 10.0 ** (math.ceil(math.log10(max(gap0_global, 1e-6))) + 3)
+    loss_ylim = (LOSS_FLOOR / 3.0, top)
 
     state_args = dict(
         kind=kind,
@@ -261,7 +248,6 @@ def descent1d_state(
         ylim=ylim,
         gap=gap,
         predicted=predicted,
-        loss_scale=loss_scale,
         loss_ylim=loss_ylim,
         target=target,
         target_curvature=c_star,
@@ -471,7 +457,8 @@ class Descent1DView:
         ax_f.set_xlim(*st.xlim)
         ax_f.set_ylim(*st.ylim)
         ax_f.set_title(st.objective.label, fontsize=10)
-        ax_l.set_yscale(st.loss_scale)
+        ax_l.set_yscale("log")
+        sparse_log_minor_ticks(ax_l)
         ax_l.set_xlim(0, max(st.steps, 1))
         ax_l.set_ylim(*st.loss_ylim)
         quad = st.kind == "quadratic"

@@ -30,7 +30,7 @@ from ..simulate import Trajectory, simulate
 from . import _controls as ctl
 from ._figure import BlitManager, new_figure
 from ._panel import Explorer, Question, Status
-from ._plots import draw_contours
+from ._plots import draw_contours, sparse_log_minor_ticks
 from .style import ROLE_COLORS, color_for
 
 __all__ = [
@@ -736,6 +736,7 @@ class DecisionBoundaryView:
             xlabel="step t",
             ylabel="loss (mean NLL + λ‖w‖²/2)",
         )
+        sparse_log_minor_ticks(ax)
         ax.legend(loc="upper right", fontsize=8, framealpha=0.85)
 
         self.blit.add(

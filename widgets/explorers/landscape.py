@@ -41,7 +41,7 @@ from . import _controls as ctl
 from ._escape import ESCAPE_FACTOR, escape_radius, first_escape
 from ._figure import BlitManager, new_figure
 from ._panel import Explorer, Question, Status
-from ._plots import draw_contours
+from ._plots import draw_contours, sparse_log_minor_ticks
 from .style import color_for
 
 __all__ = [
@@ -706,6 +706,7 @@ class LandscapeView:
             ax_l.set_yscale("log")
             ax_l.set_ylabel("f − f*")
             ax_l.set_title("distance to the minimum", fontsize=10)
+            sparse_log_minor_ticks(ax_l)
         else:
             ax_l.set_yscale("symlog", linthresh=1e-2)
             ax_l.set_ylabel("f")

@@ -46,6 +46,7 @@ from ..theory import QuadraticTheory
 from . import _controls as ctl
 from ._figure import BlitManager, new_figure
 from ._panel import Explorer, Question, Status
+from ._plots import sparse_log_minor_ticks
 from .style import OKABE_ITO, ROLE_COLORS, color_for
 
 __all__ = [
@@ -519,6 +520,7 @@ class LearningRateView:
             ylabel="learning rate α_t",
         )
         ax_s.set_title("Schedule α_t against the stable band (green)", fontsize=9.5)
+        sparse_log_minor_ticks(ax_r, ax_l, ax_s)
         self.band_s = Rectangle(
             (0.0, ALPHA_RANGE[0] / 10.0),
             1.0,
@@ -927,11 +929,15 @@ def lr_range_state(
     threshold = best + (divergence_factor - 1.0) * np.abs(best)
     theory = QuadraticTheory.from_matrix(obj.hessian(obj.start))
     f0 = res.initial_loss
-    lo = min(float(losses.min()) if losses.size else f0, f0)
+    floor = 1e-12 * f0  # the lowest loss drawn
     # Whole decades, the bottom in steps of three, so most control moves keep the axes (and the
-    # cheap redraw); the climb past the stopping factor leaves through the top.
+    # cheap redraw); the climb past the stopping factor leaves through the top. The quadratic's
+    # minimum is 0: its axis reaches down to the floor for every κ (the lowest loss runs from
+    # 1e-17 to 1e-2 over the κ slider), so moving κ keeps the axes and the runs compare on one
+    # scale. WDBC's minimum is far above the floor: its axis ends under the lowest loss.
+    lo = floor if problem == "quadratic" else min(float(losses.min()) if losses.size else f0, f0)
     top_exp = math.ceil(math.log10(max(f0, 1e-300) * divergence_factor) + 0.3)
-    low_exp = math.log10(max(lo, 1e-12 * f0, 1e-300))
+    low_exp = math.log10(max(lo, floor, 1e-300))
     bottom_exp = top_exp - 3 * math.ceil((top_exp - low_exp) / 3.0 + 0.1)
     bottom, top = 10.0**bottom_exp, 10.0**top_exp
     st = dict(
@@ -993,6 +999,7 @@ class LRRangeTestView:
             ylabel="loss after the step",
         )
         ax.set_title("Learning-rate range test", fontsize=10)
+        sparse_log_minor_ticks(ax)
         self.loss = ax.plot([], [], color=color_for("gd"), lw=1.6, label="loss")[0]
         self.diverge = ax.plot(
             [],

@@ -14,6 +14,7 @@ from ..objectives import sigmoid
 from . import _controls as ctl
 from ._figure import BlitManager, new_figure
 from ._panel import Explorer, Question, Status
+from ._plots import sparse_log_minor_ticks
 from .style import OKABE_ITO, ROLE_COLORS
 
 __all__ = ["SigmoidExplorer", "SigmoidState", "sigmoid_state"]
@@ -102,6 +103,7 @@ class SigmoidView:
             ylabel="|numeric − exact|",
             title="Central difference error",
         )
+        sparse_log_minor_ticks(ax_e)
         self.error_line = ax_e.plot([], [], color=OKABE_ITO["blue"], lw=1.5)[0]
         self.h_marker = ax_e.plot([], [], "o", color=OKABE_ITO["vermillion"], ms=6)[0]
 
