@@ -9,7 +9,9 @@ draw it in full. Both run in the same process, interleaved, so machine noise hit
 Then, per explorer, the cost of one frame sent to the browser: the figure's pixels encoded as PNG
 by ``widgets.explorers._figure.png_frame`` (unfiltered rows, ISA-L's deflate), by the same code
 with the standard library's zlib in its place, and by Pillow at the same level (which tries five
-row filters), interleaved on the same pixels.
+row filters), interleaved on the same pixels. Last, the background a blit restores, kept as
+BlitManager keeps it (deflated) and as matplotlib's copy_from_bbox region: the bytes kept and the
+time to put it back, interleaved.
 
 Run:  .venv/bin/python benchmarks/bench_explorers.py [--repeats 200]
 """
@@ -104,6 +106,30 @@ def bench_frame(cls, repeats: int):
     return pixels.shape, {e: (1e3 * statistics.median(t), sizes[e]) for e, t in times.items()}
 
 
+def bench_background(cls, repeats: int):
+    """Bytes kept and median ms to restore one background: deflated (BlitManager) and raw."""
+    ex = cls()
+    ex.figure.canvas.draw()
+    blit = next(b for b in vars(ex.view).values() if isinstance(b, _figure.BlitManager))
+    canvas = ex.figure.canvas
+    packed, raw = blit._pack(), canvas.copy_from_bbox(ex.figure.bbox)
+    restores = {
+        "deflated": lambda: blit._restore(packed),
+        "raw": lambda: canvas.restore_region(raw),
+    }
+    times: dict = {k: [] for k in restores}
+    for _ in range(repeats):
+        for name, restore in restores.items():
+            t0 = time.perf_counter()
+            restore()
+            times[name].append(time.perf_counter() - t0)
+    nbytes = np.asarray(canvas.buffer_rgba()).nbytes
+    return (
+        (len(packed), 1e3 * statistics.median(times["deflated"])),
+        (nbytes, 1e3 * statistics.median(times["raw"])),
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=200)
@@ -145,6 +171,14 @@ def main() -> None:
             f"{cls.__name__:<28}{f'{w}×{h}':>10}{ours:>7.1f} ms {our_size / 1e3:>4.0f} kB"
             f"{z:>7.1f} ms {z_size / 1e3:>4.0f} kB{pil:>7.1f} ms {pil_size / 1e3:>4.0f} kB"
             f"{z / ours:>8.1f}×{pil / ours:>10.1f}×"
+        )
+    print("\nbackground kept for blitting, per variant: deflated (BlitManager) and raw")
+    print(f"{'explorer':<28}{'deflated':>20}{'raw':>20}{'memory':>9}{'extra ms':>10}")
+    for cls in EXPLORERS:
+        (small, slow), (big, fast) = bench_background(cls, max(10, args.repeats // 5))
+        print(
+            f"{cls.__name__:<28}{small / 1e3:>6.0f} kB {slow:>6.2f} ms"
+            f"{big / 1e3:>6.0f} kB {fast:>6.2f} ms{big / small:>8.0f}×{slow - fast:>10.2f}"
         )
 
 

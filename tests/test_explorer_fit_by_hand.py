@@ -374,10 +374,8 @@ def test_a_slider_move_blits_once_even_when_it_hides_the_answer(monkeypatch):
     answer only when it shows it, and the blits an update asks for are coalesced."""
     ex = FitByHandExplorer(question=weight_sign_question())
     blits = []
-    restore = ex.figure.canvas.restore_region
-    monkeypatch.setattr(
-        ex.figure.canvas, "restore_region", lambda *a: blits.append(1) or restore(*a)
-    )
+    restore = ex.view.blit._restore
+    monkeypatch.setattr(ex.view.blit, "_restore", lambda *a: blits.append(1) or restore(*a))
     ex.controls["w"].value = 1.5
     assert len(blits) == 1
     assert ex.predict("w > 0") is True

@@ -162,3 +162,24 @@ def test_png_frame_every_level_decodes(level):
     pixels = np.random.default_rng(level).integers(0, 256, (7, 5, 4), dtype=np.uint8)
     image = PIL.Image.open(io.BytesIO(_figure.png_frame(pixels, level=level)))
     np.testing.assert_array_equal(np.asarray(image), pixels)
+
+
+@pytest.mark.parametrize("explorer", EXPLORERS, ids=lambda cls: cls.__name__)
+def test_blit_backgrounds_are_kept_deflated_and_restore_exactly(explorer, monkeypatch):
+    """Every background BlitManager keeps is a small fraction of the picture's bytes, and a blit
+    over it gives the picture a full draw gives."""
+    monkeypatch.setenv("DESCENT_BACKEND", "agg")
+    ex = explorer()
+    figure = ex.figure
+    figure.canvas.draw()
+    blits = [b for b in vars(ex.view).values() if isinstance(b, _figure.BlitManager)]
+    assert blits, "the explorer's view keeps a BlitManager as an attribute"
+    picture = np.asarray(figure.canvas.buffer_rgba())
+    for blit in blits:
+        for _, packed in blit._backgrounds.values():
+            assert isinstance(packed, bytes)
+            assert len(packed) < picture.nbytes / 8
+        blit.update()
+    blitted = picture.copy()
+    figure.canvas.draw()
+    np.testing.assert_array_equal(np.asarray(figure.canvas.buffer_rgba()), blitted)

@@ -26,6 +26,8 @@ PNG_LEVEL = 1
 _LEVELS = range(0, 4)
 
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_BACKGROUND_LEVEL = 1  # deflate level of the backgrounds BlitManager keeps
+_PIECE = 1 << 16  # bytes inflated at a time when a background is restored
 
 
 def _png_chunk(kind: bytes, data: bytes) -> bytes:
@@ -223,6 +225,11 @@ class BlitManager:
     A figure whose static part switches between a few pictures (a result hidden until the
     learner has answered, then shown) names them with ``variant``: each variant's background is
     cached the first time it is drawn, so switching back and forth is a blit, not a full draw.
+
+    Backgrounds are kept deflated (ISA-L, level 1): a figure's background is 2-3 MB of pixels
+    but 50-150 kB deflated, and a lesson keeps several (one per explorer and per variant: 17 MB
+    of lesson 04's kernel). Inflating one back into the renderer takes about 2 ms per slider move
+    (benchmarks/bench_explorers.py measures the updates with it).
     """
 
     def __init__(self, figure: Figure) -> None:
@@ -255,8 +262,29 @@ class BlitManager:
         size = self._size()
         # backgrounds of another size (the browser resized the figure) are stale
         self._backgrounds = {k: v for k, v in self._backgrounds.items() if v[0] == size}
-        self._backgrounds[self._variant] = (size, self.canvas.copy_from_bbox(self.figure.bbox))
+        self._backgrounds[self._variant] = (size, self._pack())
         self._draw_artists()
+
+    def _pack(self) -> bytes:
+        """The renderer's whole picture, deflated."""
+        return isal_zlib.compress(np.asarray(self.canvas.buffer_rgba()), _BACKGROUND_LEVEL)
+
+    def _restore(self, packed: bytes) -> None:
+        """Put a packed picture back into the renderer: inflated in 64 kB pieces straight into
+        its pixels, so no full-size copy is allocated (each would be a fresh mapping, see
+        MALLOC_MMAP_THRESHOLD_ in lessons/.voila/voila.py)."""
+        pixels = np.asarray(self.canvas.buffer_rgba()).reshape(-1)
+        inflate = isal_zlib.decompressobj()
+        filled, data = 0, packed
+        while True:
+            piece = inflate.decompress(data, _PIECE) if data else inflate.flush()
+            data = inflate.unconsumed_tail
+            pixels[filled : filled + len(piece)] = np.frombuffer(piece, np.uint8)
+            filled += len(piece)
+            if not piece and not data:
+                break
+        if filled != pixels.size:  # a background of another size: a bug, not a picture
+            raise RuntimeError(f"background of {filled} bytes for a {pixels.size}-byte picture")
 
     def _draw_artists(self) -> None:
         for artist in self._artists:
@@ -299,6 +327,6 @@ class BlitManager:
         if cached is None or cached[0] != self._size():
             self.canvas.draw()
             return
-        self.canvas.restore_region(cached[1])
+        self._restore(cached[1])
         self._draw_artists()
         self.canvas.blit(self.figure.bbox)
