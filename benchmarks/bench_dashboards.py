@@ -13,7 +13,7 @@ explorer written the `interact` + `plt.figure` way), and measures in Debian's Ch
   animation frame whose canvas pixels differ (for the reference: whose figure image differs),
   polled with requestAnimationFrame (target median <= 50 ms);
 - memory of the page's kernel (RSS, and USS: the part no other process shares), after the
-  latency steps (target <= 150 MB).
+  latency steps (target <= 150 MB resident, the figure marked ok or !!).
 
 With the pool, Voila runs the notebook again in the background right after serving it (to refill
 the pool): TTI is measured with that run going on; latency and memory once it has finished and
@@ -314,7 +314,7 @@ def print_table(summaries: list[dict], footer: bool = True) -> None:
         print(
             f"{s['dashboard']:38} {s['tti_s_median']:7.2f}s {s['tti_s_max']:7.2f}s "
             f"{mark(s['tti_s_median'], TARGET_TTI_S)} {rss} {uss} "
-            f"{mark(s['uss_mb_median'], TARGET_MEMORY_MB)}"
+            f"{mark(s['rss_mb_median'], TARGET_MEMORY_MB)}"
         )
         for explorer, lat in s["latency_ms"].items():
             if lat["median"] is None:
