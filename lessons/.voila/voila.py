@@ -12,7 +12,7 @@ c = get_config()  # noqa: F821 (provided by traitlets when it loads this file)
 
 # Looked up on JUPYTER_PATH: the "descent" template (voila/templates/descent beside this file),
 # and the dashboards' kernel spec (dashboard/kernels/python3: ipykernel without its debugger,
-# 19 MB less per kernel). jupyter_server_config.py takes the kernel spec out again, so that
+# about 7 MB less per kernel). jupyter_server_config.py takes the kernel spec out again, so that
 # JupyterLab's notebooks keep their debugger.
 _here = Path(__file__).resolve().parent
 _dashboard_kernels = str(_here / "dashboard")

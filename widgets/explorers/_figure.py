@@ -228,8 +228,8 @@ class BlitManager:
 
     Backgrounds are kept deflated (ISA-L, level 1): a figure's background is 2-3 MB of pixels
     but 50-150 kB deflated, and a lesson keeps several (one per explorer and per variant: 17 MB
-    of lesson 04's kernel). Inflating one back into the renderer takes about 2 ms per slider move
-    (benchmarks/bench_explorers.py measures the updates with it).
+    of lesson 04's kernel). Inflating one back into the renderer takes 1-2 ms per slider move
+    (benchmarks/bench_explorers.py measures it beside matplotlib's raw copy).
     """
 
     def __init__(self, figure: Figure) -> None:

@@ -1,10 +1,10 @@
 """Start a dashboard's kernel: `python -m ipykernel_launcher` without the debugger.
 
-ipykernel imports debugpy when a kernel starts, for JupyterLab's debugger: about 19 MB of every
-kernel's memory (measured by benchmarks/bench_dashboards.py). A dashboard has no debugger to
-talk to, so debugpy is marked as unavailable and ipykernel starts without it (its own fallback when
-debugpy is not installed). JupyterLab's kernels are untouched: the stand-alone Voila server alone
-puts this kernel spec first (see ../../../voila.py).
+ipykernel imports debugpy when a kernel starts, for JupyterLab's debugger: about 7 MB of every
+dashboard kernel's resident memory (measured by benchmarks/bench_dashboards.py). A dashboard has
+no debugger to talk to, so debugpy is marked as unavailable and ipykernel starts without it (its
+own fallback when debugpy is not installed). JupyterLab's kernels are untouched: the stand-alone
+Voila server alone puts this kernel spec first (see ../../../voila.py).
 """
 
 import sys
