@@ -1,18 +1,19 @@
 """Check binder/ the way repo2docker would use it, without Docker.
 
-    python3 binder/check.py [--venv DIR] [--skip-py312-wheels]
+    python3 binder/check.py [--venv DIR] [--python PYTHON]
 
 1. builds a fresh virtual environment from binder/requirements.txt alone (the course and the pins
-   of binder/constraints.txt; pip's cache is reused);
-2. asks PyPI whether every pinned package has a wheel for CPython 3.12 on Linux (the Python
-   that binder/runtime.txt selects), without installing anything;
+   of binder/constraints.txt; pip's cache is reused), on the Python that binder/runtime.txt names
+   (CPython 3.12), found as `python3.12` on PATH or in pyenv's versions, or given by --python;
+2. only where no such Python is found (the environment is then built on this script's own
+   Python, and the check says so): asks PyPI whether every pinned package has a wheel for that
+   version on Linux, without installing anything;
 3. executes every lesson notebook (lessons/[0-9][0-9]_*.ipynb) in that environment;
 4. starts a Jupyter server as Binder does (through binder/start) and checks that it answers the
    Voila landing page with the course's template, the first lesson's dashboard and JupyterLab;
 5. starts the stand-alone `voila lessons/` of the README and checks that it answers too.
 
-This machine's python3 is 3.11, so steps 1 and 3-5 run on 3.11, not on the 3.12 Binder uses;
-step 2 covers what can be checked for 3.12 without a 3.12 interpreter.
+--require-runtime makes a missing runtime Python an error instead of a fallback.
 Only 127.0.0.1 is contacted, apart from the package index; every wait is bounded.
 """
 
@@ -36,6 +37,46 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 BINDER = ROOT / "binder"
 LESSONS = sorted((ROOT / "lessons").glob("[0-9][0-9]_*.ipynb"))
+
+
+def runtime_version() -> str:
+    """The Python version binder/runtime.txt asks for, e.g. "3.12"."""
+    text = (BINDER / "runtime.txt").read_text().strip()
+    match = re.fullmatch(r"python-(3\.\d+)", text)
+    if match is None:
+        raise SystemExit(f"FAILED: binder/runtime.txt should read python-3.N, not {text!r}")
+    return match.group(1)
+
+
+def python_version_of(python: str) -> str | None:
+    """The version of a working interpreter, such as "3.12"; None when it does not run (a pyenv
+    shim for a version that is not selected exits with an error)."""
+    try:
+        result = subprocess.run(
+            [python, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return result.stdout.strip() if result.returncode == 0 else None
+
+
+def find_python(version: str) -> str | None:
+    """A CPython `version` interpreter on this machine: python3.N on PATH, else pyenv's."""
+    candidates = [shutil.which(f"python{version}")]
+    for root in (os.environ.get("PYENV_ROOT"), Path.home() / ".pyenv"):
+        if root:
+            candidates += sorted(
+                map(str, Path(root).glob(f"versions/{version}.*/bin/python{version}")),
+                key=lambda path: [int(n) for n in re.findall(r"\d+", path.split("versions/")[1])],
+                reverse=True,  # the newest patch release first
+            )
+    for candidate in candidates:
+        if candidate and python_version_of(candidate) == version:
+            return candidate
+    return None
 
 
 def step(title: str) -> float:
@@ -113,10 +154,36 @@ def check_dashboard(url: str, what: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--venv", type=Path, help="build the environment here (kept afterwards)")
-    parser.add_argument("--skip-py312-wheels", action="store_true", help="skip step 2")
+    parser.add_argument(
+        "--python", help="interpreter for the environment (default: runtime.txt's version)"
+    )
+    parser.add_argument(
+        "--require-runtime",
+        action="store_true",
+        help="fail when the Python that runtime.txt names is not found",
+    )
     args = parser.parse_args(argv)
     if not LESSONS:
         raise SystemExit("FAILED: no lessons/[0-9][0-9]_*.ipynb")
+
+    wanted = runtime_version()
+    python = args.python or find_python(wanted)
+    if python is None:
+        if args.require_runtime:
+            raise SystemExit(
+                f"FAILED: binder/runtime.txt asks for Python {wanted} and no python{wanted} was "
+                "found (on PATH or in pyenv's versions); give one with --python"
+            )
+        python = sys.executable
+    version = python_version_of(python)
+    if version is None:
+        raise SystemExit(f"FAILED: {python} does not run")
+    if version != wanted:
+        print(
+            f"NOTE: no Python {wanted} found: the environment is built on {version} "
+            f"({python}); step 2 checks the {wanted} wheels instead",
+            flush=True,
+        )
 
     work = Path(tempfile.mkdtemp(prefix="binder-check-"))
     venv = args.venv or work / "venv"
@@ -129,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
         t = step(f"1. fresh environment from binder/requirements.txt ({venv})")
         if venv.exists() and not args.venv:
             shutil.rmtree(venv)
-        run([sys.executable, "-m", "venv", "--clear", str(venv)], timeout=120)
+        run([python, "-m", "venv", "--clear", str(venv)], timeout=120)
         run(
             [str(py), "-m", "pip", "install", "-q", "-r", str(BINDER / "requirements.txt")],
             timeout=900,
@@ -140,11 +207,12 @@ def main(argv: list[str] | None = None) -> int:
             timeout=120,
             env=env,
         )
+        print(f"    environment: Python {python_version_of(str(py))} (from {python})", flush=True)
         done(t)
 
-        if not args.skip_py312_wheels:
-            t = step("2. a CPython 3.12 wheel exists for every pin")
-            pins = work / "pins-3.12.txt"
+        if version != wanted:
+            t = step(f"2. a CPython {wanted} wheel exists for every pin")
+            pins = work / f"pins-{wanted}.txt"
             lines = (BINDER / "constraints.txt").read_text().splitlines()
             pins.write_text(
                 "\n".join(
@@ -163,11 +231,11 @@ def main(argv: list[str] | None = None) -> int:
                     "--dry-run",
                     "--ignore-installed",
                     "--target",
-                    str(work / "py312"),
+                    str(work / f"py{wanted}"),
                     "--no-deps",
                     "--only-binary=:all:",
                     "--python-version",
-                    "3.12",
+                    wanted,
                     "--implementation",
                     "cp",
                     "-r",
@@ -177,6 +245,8 @@ def main(argv: list[str] | None = None) -> int:
                 env=env,
             )
             done(t)
+        else:
+            print(f"--- 2. (not needed: the environment runs Python {wanted} itself)", flush=True)
 
         t = step(f"3. execute {len(LESSONS)} lesson notebook(s)")
         out = work / "executed"
