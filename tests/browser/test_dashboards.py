@@ -10,12 +10,14 @@ import pytest
 from voila_harness import (
     CONFIG_DIR,
     COURSE_MAP,
+    DEFERRED_MATH_CLASS,
     FIXTURES,
     LESSONS,
     kernel_id_from_html,
     lesson_notebooks,
     math_problems,
     page_problems,
+    read_through,
     start_voila,
     wait_until,
 )
@@ -64,6 +66,46 @@ def test_fixture_dashboard_renders_cleanly(fixtures_server, shared_dashboard):
     )
     assert counts["canvases"] == 2
     assert counts["math"] >= 3
+
+
+MATH_STATE_JS = """(cls) => {
+  const blocks = [...document.querySelectorAll('#rendered_cells div.jp-MarkdownOutput')];
+  const below = (b) => b.getBoundingClientRect().top > 2 * window.innerHeight;
+  const hasMath = (b) => b.querySelector('mjx-container') !== null;
+  return { deferred: blocks.filter((b) => b.classList.contains(cls)).length,
+           typesetBelow: blocks.filter((b) => below(b) && hasMath(b)).length,
+           typesetNear: blocks.filter((b) => !below(b) && hasMath(b)).length,
+           formulas: document.querySelectorAll('#rendered_cells mjx-container').length };
+}"""
+
+
+def test_formulas_are_typeset_as_the_reader_reaches_them(lessons_server, open_dashboard):
+    """Lesson 01 has hundreds of formulas: the first screens are typeset before the page is
+    interactive, the rest only when scrolled near, and all of them before printing."""
+    dash = open_dashboard(lessons_server, "01_logistic_regression_mle.ipynb")
+    at_load = dash.page.evaluate(MATH_STATE_JS, DEFERRED_MATH_CLASS)
+    assert at_load["typesetNear"] > 0, at_load
+    assert at_load["typesetBelow"] == 0, at_load
+    assert at_load["deferred"] >= 10, at_load
+    assert read_through(dash.page) == at_load["deferred"]
+    after = dash.page.evaluate(MATH_STATE_JS, DEFERRED_MATH_CLASS)
+    assert after["deferred"] == 0, after
+    assert after["formulas"] > 3 * at_load["formulas"], (at_load, after)
+    assert not dash.console_errors
+
+
+def test_printing_typesets_every_formula(lessons_server, open_dashboard):
+    dash = open_dashboard(lessons_server, "02_sigmoid_derivative.ipynb")
+    assert dash.page.evaluate(MATH_STATE_JS, DEFERRED_MATH_CLASS)["deferred"] > 0
+    dash.page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
+    dash.page.wait_for_function(
+        "(cls) => document.querySelectorAll('.' + cls).length === 0",
+        arg=DEFERRED_MATH_CLASS,
+        timeout=30_000,
+    )
+    assert not math_problems(
+        dash.page, json.loads((LESSONS / "02_sigmoid_derivative.ipynb").read_text(encoding="utf-8"))
+    )
 
 
 def test_course_map_links_every_lesson(lessons_server, shared_dashboard):

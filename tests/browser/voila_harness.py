@@ -443,8 +443,51 @@ def page_problems(page) -> list[str]:
     return problems
 
 
+# Markdown cells whose formulas wait until they come near the window (the descent template).
+DEFERRED_MATH_CLASS = "descent-math-deferred"
+
+
+# The element that scrolls the lesson: Voila's shell puts the cells in a panel of its own.
+SCROLL_BOX_JS = """() => {
+  for (let el = document.querySelector('#rendered_cells'); el; el = el.parentElement) {
+    const style = getComputedStyle(el);
+    if (/(auto|scroll)/.test(style.overflowY) && el.scrollHeight > el.clientHeight) return el;
+  }
+  return document.scrollingElement;
+}"""
+
+
+def read_through(page, timeout: float = 30.0) -> int:
+    """Scroll the page from top to bottom a screen at a time, as a reader does, waiting at each
+    screen until the Markdown cells around it are typeset; back to the top afterwards. Returns
+    how many cells were still waiting for their formulas when the reading began."""
+    waiting = page.evaluate(f"() => document.querySelectorAll('.{DEFERRED_MATH_CLASS}').length")
+    deadline = time.monotonic() + timeout
+    while True:
+        pending_here = page.evaluate(
+            """(cls) => [...document.querySelectorAll('.' + cls)].filter((b) => {
+                 const r = b.getBoundingClientRect();
+                 return r.bottom > 0 && r.top < window.innerHeight; }).length""",
+            DEFERRED_MATH_CLASS,
+        )
+        if pending_here and time.monotonic() < deadline:
+            page.wait_for_timeout(50)
+            continue
+        at_bottom = page.evaluate(
+            """() => { const box = (__BOX__)(); const before = box.scrollTop;
+                       box.scrollTop = before + box.clientHeight;
+                       return box.scrollTop === before; }""".replace("__BOX__", SCROLL_BOX_JS)
+        )
+        if at_bottom or time.monotonic() > deadline:
+            break
+    page.evaluate("() => { (__BOX__)().scrollTop = 0; }".replace("__BOX__", SCROLL_BOX_JS))
+    return waiting
+
+
 def math_problems(page, notebook_json: dict) -> list[str]:
-    """LaTeX in the notebook's Markdown must come out typeset by the locally served MathJax."""
+    """LaTeX in the notebook's Markdown must come out typeset by the locally served MathJax, by
+    the time a reader has scrolled to it."""
+    read_through(page)
     sources = [
         "".join(c["source"]) if isinstance(c["source"], list) else c["source"]
         for c in notebook_json["cells"]
@@ -459,10 +502,13 @@ def math_problems(page, notebook_json: dict) -> list[str]:
             .forEach((e) => e.remove());
           return { typeset: root.querySelectorAll('mjx-container').length,
                    errors: root.querySelectorAll('mjx-merror').length,
+                   deferred: root.querySelectorAll('.__DEFERRED__').length,
                    text: clone.textContent };
-        }"""
+        }""".replace("__DEFERRED__", DEFERRED_MATH_CLASS)
     )
     problems = []
+    if found["deferred"]:
+        problems.append(f"{found['deferred']} Markdown cell(s) not typeset after reading through")
     if has_math and found["typeset"] == 0:
         problems.append("the notebook has LaTeX but nothing was typeset (no mjx-container)")
     if found["errors"]:
