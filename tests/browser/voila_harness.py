@@ -336,8 +336,12 @@ PAGE_PROBES_JS = r"""
       return [...document.querySelectorAll('.jupyter-matplotlib-canvas-div')].map((div) => {
         const c = div.querySelector('canvas');
         if (!c) return { draws: 0, lastDraw: 0, ink: 0, width: 0, height: 0 };
-        return { draws: c.__descentDraws || 0, lastDraw: c.__descentLastDraw || 0,
-                 ink: hash(c).ink, width: c.width, height: c.height };
+        // read the pixels again only after a draw: polling must not keep the page busy
+        const lastDraw = c.__descentLastDraw || 0;
+        if (!c.__descentInk || c.__descentInk.at !== lastDraw || c.__descentInk.width !== c.width)
+          c.__descentInk = { at: lastDraw, width: c.width, ink: hash(c).ink };
+        return { draws: c.__descentDraws || 0, lastDraw,
+                 ink: c.__descentInk.ink, width: c.width, height: c.height };
       });
     },
     explorers() {
