@@ -8,6 +8,7 @@ six extra canvases, 500 kB of state, about 20 MB of kernel memory).
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import nbformat
@@ -66,3 +67,34 @@ def test_a_learner_who_chose_ipympl_keeps_it():
     )
     assert stdout(outputs[2]).strip() in {"widget", "ipympl", "module://ipympl.backend_nbagg"}
     assert "application/vnd.jupyter.widget-view+json" in mimetypes(outputs[2])
+
+
+def test_a_slider_move_sends_the_frame_before_the_texts():
+    """A move the browser makes (a comm message, as the slider sends it): ipywidgets echoes the
+    value, then the frame leaves, then the status line's new text; the browser can decode the
+    picture while the texts are on their way."""
+    outputs = run_cells(
+        "import ipywidgets as ipw\n"
+        "from widgets.explorers import FitByHandExplorer\n"
+        "ex = FitByHandExplorer()\n"
+        "ex",
+        "sent = []\n"
+        "_send = ipw.Widget._send\n"
+        "def spy(self, msg, buffers=None):\n"
+        "    frame = self is ex.figure.canvas and bool(buffers)\n"
+        "    sent.append('frame' if frame else f\"{type(self).__name__}:{msg.get('method')}\")\n"
+        "    return _send(self, msg, buffers=buffers)\n"
+        "ipw.Widget._send = spy\n"
+        "slider = next(c for c in ex.controls.values() if isinstance(c, ipw.FloatSlider))\n"
+        "state = {'value': slider.value + 0.5}\n"
+        "data = {'method': 'update', 'state': state, 'buffer_paths': []}\n"
+        "slider._handle_msg({'content': {'data': data}, 'buffers': []})\n"
+        "ipw.Widget._send = _send\n"
+        "print(sent)",
+    )
+    sent = ast.literal_eval(stdout(outputs[1]).strip())
+    assert sent.count("frame") == 1, sent
+    assert sent[0].endswith(":echo_update"), sent
+    frame = sent.index("frame")
+    texts = [i for i, s in enumerate(sent) if s.startswith("HTML:update")]
+    assert texts and min(texts) > frame, sent

@@ -231,9 +231,10 @@ class Explorer(ipw.VBox):
             f"{html.escape(why)}"
         )
         self._revealed = True
-        with one_frame(self.figure), self._one_blit():
-            self._show_run(True)
-        self._show_status()
+        with self._states_after_frame():
+            with one_frame(self.figure), self._one_blit():
+                self._show_run(True)
+            self._show_status()
         return right
 
     # -- internals --------------------------------------------------------------------------
@@ -257,9 +258,30 @@ class Explorer(ipw.VBox):
 
     def _refresh(self, changed: set[str]) -> None:
         # However many draws an update makes, the browser gets one picture (see one_frame), and
-        # the view blits once.
-        with one_frame(self.figure), self._one_blit():
+        # the view blits once. The picture leaves first: the widgets' new states (status line,
+        # feedback, readouts, a scrubber's range) are sent after it, so the browser is decoding
+        # the frame while they travel instead of waiting behind them.
+        with self._states_after_frame(), one_frame(self.figure), self._one_blit():
             self._update(changed)
+
+    @contextlib.contextmanager
+    def _states_after_frame(self) -> Iterator[None]:
+        """Hold every widget of the explorer but the figure (and their layouts) from syncing
+        until the block ends; ipywidgets then sends each one's changed state in one message."""
+        with contextlib.ExitStack() as held:
+            stack: list[ipw.Widget] = [self]
+            while stack:
+                widget = stack.pop()
+                if widget is self.figure.canvas:
+                    continue
+                held.enter_context(widget.hold_sync())
+                layout = getattr(widget, "layout", None)
+                if isinstance(layout, ipw.Layout):
+                    held.enter_context(layout.hold_sync())
+                stack.extend(
+                    c for c in getattr(widget, "children", ()) if isinstance(c, ipw.Widget)
+                )
+            yield
 
     def _one_blit(self) -> contextlib.AbstractContextManager:
         blit = getattr(getattr(self, "view", None), "blit", None)
