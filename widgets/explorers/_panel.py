@@ -21,15 +21,14 @@ from __future__ import annotations
 
 import contextlib
 import html
-import math
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import ipywidgets as ipw
 from matplotlib.figure import Figure
 
+from ..models import Question, Status
 from ._controls import canonical, place
 from ._figure import backend_name, one_frame
 
@@ -37,38 +36,6 @@ __all__ = ["Explorer", "Question", "Status"]
 
 STATUS_CLASS = "descent-status"
 EXPLORER_CLASS = "descent-explorer"
-
-
-@dataclass(frozen=True)
-class Status:
-    """What an update did, in words; ``kind``: ok, converged, oscillating, diverged, info."""
-
-    text: str
-    kind: str = "info"
-
-
-@dataclass(frozen=True)
-class Question:
-    """A prediction the learner commits to before the run is shown.
-
-    Args:
-        prompt: the question, e.g. "Will this α converge, oscillate or diverge?".
-        answer: called with the explorer; returns ``(correct_answer, why)``, where ``why`` is the
-            theory's explanation shown after the reveal.
-        choices: the options for a multiple-choice question; ``None`` asks for a number.
-        rel_tol: for a number, how close counts as right (relative tolerance).
-    """
-
-    prompt: str
-    answer: Callable[[Any], tuple[Any, str]]
-    choices: tuple[str, ...] | None = None
-    rel_tol: float = 0.1
-
-    def grade(self, guess: Any, correct: Any) -> bool:
-        if self.choices is not None:
-            return guess == correct
-        guess, correct = float(guess), float(correct)
-        return math.isclose(guess, correct, rel_tol=self.rel_tol, abs_tol=1e-12)
 
 
 class Explorer(ipw.VBox):
