@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from widgets.explorers import Explorer, Question, SigmoidExplorer, Status
-from widgets.explorers.sigmoid import _H, _Z, central_difference, sigmoid_state
+from widgets.explorers import Question, SigmoidExplorer
+from widgets.models.sigmoid import H_GRID, Z_GRID, central_difference, sigmoid_state
 from widgets.objectives import sigmoid
 
 
@@ -14,24 +14,24 @@ from widgets.objectives import sigmoid
 def test_artists_match_model(z, h, y):
     ex = SigmoidExplorer()
     ex.set(z=z, h=h, y=y)
-    v = ex.view
     s = float(sigmoid(z))
     slope = s * (1 - s)
     # the point and the tangent: passes through (z, σ(z)) with slope σ(1 − σ)
-    np.testing.assert_allclose(v.point.get_data(), ([z], [s]))
-    zt, yt = (np.asarray(a) for a in v.tangent.get_data())
+    np.testing.assert_allclose(ex.artist("point").get_data(), ([z], [s]))
+    zt, yt = (np.asarray(a) for a in ex.artist("tangent").get_data())
     np.testing.assert_allclose(np.diff(yt) / np.diff(zt), [slope], rtol=1e-12)
     np.testing.assert_allclose(np.interp(z, zt, yt), s, rtol=1e-12)
     # the error curve is |central difference − exact| over the h grid
-    errors = np.abs(central_difference(sigmoid, z, _H) - slope)
-    hx, hy = (np.asarray(a) for a in v.error_line.get_data())
-    np.testing.assert_array_equal(hx, _H)
+    errors = np.abs(central_difference(sigmoid, z, H_GRID) - slope)
+    hx, hy = (np.asarray(a) for a in ex.artist("error_line").get_data())
+    np.testing.assert_array_equal(hx, H_GRID)
     np.testing.assert_allclose(hy, np.where(errors > 0, errors, np.nan))
     # the gradient panel: σ − y against (σ − y) σ (1 − σ)
-    sz = sigmoid(_Z)
-    np.testing.assert_allclose(v.ce_line.get_data()[1], sz - y)
-    np.testing.assert_allclose(v.se_line.get_data()[1], (sz - y) * sz * (1 - sz))
+    sz = sigmoid(Z_GRID)
+    np.testing.assert_allclose(ex.artist("ce_line").get_data()[1], sz - y)
+    np.testing.assert_allclose(ex.artist("se_line").get_data()[1], (sz - y) * sz * (1 - sz))
     assert f"{slope:.6f}" in ex.last_status.text
+    assert ex.alt_text == ex.last_status.text
 
 
 def test_rounding_beats_truncation_for_tiny_h():
@@ -41,88 +41,67 @@ def test_rounding_beats_truncation_for_tiny_h():
     assert 1e-7 < st_mid.best_h < 1e-4
 
 
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (dict(z=50.0), r"z must be in \[-8, 8\], got 50"),
+        (dict(h=0.5), r"h must be in \[1e-13, 0.1\]"),
+        (dict(y=2), r"y must be one of 1, 0; got 2"),
+        (dict(zz=1.0), r"unknown argument\(s\) \['zz'\]"),
+    ],
+)
+def test_constructor_arguments_are_checked_not_clipped(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        SigmoidExplorer(**kwargs)
+    with pytest.raises(ValueError, match=message.replace("argument", "control")):
+        SigmoidExplorer().set(**kwargs)
+
+
+def test_the_model_rejects_what_the_explorer_rejects():
+    with pytest.raises(ValueError, match=r"z must be in \[-8, 8\]"):
+        sigmoid_state(z=9.0)
+
+
 def test_predict_then_run_hides_then_reveals():
     question = Question(
         "At z = 6 with y = 0, is the squared-error gradient larger or smaller?",
-        answer=lambda ex: ("smaller", "σ(1 − σ) ≈ 0.0025 multiplies it"),
+        answer=lambda st: ("smaller", f"σ(1 − σ) = {st.slope:.4f} multiplies it"),
         choices=("larger", "smaller"),
     )
     ex = SigmoidExplorer(z=6.0, y=0, question=question)
-    assert not ex.view.ce_line.get_visible(), "the answer is hidden before the learner commits"
+    ce = ex.artist("ce_line")
+    assert not ce.get_visible(), "the answer is hidden before the learner commits"
+    assert ex.artist("point").get_visible(), "what is not an answer stays on screen"
     assert "prediction" in ex.status.value
     assert ex.predict("smaller") is True
-    assert ex.view.ce_line.get_visible()
-    assert "Right" in ex.feedback.value
+    assert ce.get_visible()
+    assert "Right" in ex.feedback.value and "0.0025" in ex.feedback.value
     ex.set(z=5.0)  # a new setting asks for a new prediction
-    assert not ex.view.ce_line.get_visible()
+    assert not ce.get_visible()
     assert ex.predict("larger") is False
     assert "Not quite" in ex.feedback.value
 
 
 def test_run_button_without_an_answer_and_a_failing_grader_explain_themselves():
-    ex = SigmoidExplorer(question=Question("?", answer=lambda ex: ("a", "why"), choices=("a", "b")))
+    ex = SigmoidExplorer(question=Question("?", answer=lambda st: ("a", "why"), choices=("a", "b")))
     ex.run_button.click()
     assert "Choose an answer first" in ex.feedback.value
     ex.answer_control.value = "a"
     ex.run_button.click()
     assert "Right" in ex.feedback.value
-    broken = SigmoidExplorer(question=Question("?", answer=lambda ex: 1 / 0, choices=("a",)))
+    broken = SigmoidExplorer(question=Question("?", answer=lambda st: 1 / 0, choices=("a",)))
     assert broken.predict("a") is False
     assert "ZeroDivisionError" in broken.feedback.value
 
 
-# -- the Explorer base class: view-only controls and quiet updates ------------------------------
-class _Scrubbed(Explorer):
-    """A minimal explorer: "x" sets a run of x + 1 points, "t" scrubs along it (view-only)."""
-
-    def __init__(self, question=None):
-        from widgets.explorers import _controls as ctl
-        from widgets.explorers._figure import new_figure
-
-        self.renders: list[frozenset[str]] = []
-        controls = {"x": ctl.int_slider("x", 5, 1, 10), "t": ctl.int_slider("t", 5, 0, 10)}
-        super().__init__(controls, new_figure((2, 2)), question=question, view_only=("t",))
-
-    def render(self, changed):
-        self.renders.append(changed)
-        with self.quietly():  # the scrubber's range is the run: no second render
-            at_end = self.value("t") >= self.controls["t"].max
-            self.controls["t"].max = self.value("x")
-            if at_end:
-                self.controls["t"].value = self.value("x")
-        return Status(f"at t = {self.value('t')} of {self.value('x')}", "info")
-
-
-def test_view_only_controls_keep_the_revealed_run_and_quietly_does_not_render():
-    ex = _Scrubbed(Question("?", answer=lambda ex: ("a", "why"), choices=("a", "b")))
-    assert ex.renders == [frozenset({"x", "t"})]
-    assert "prediction" in ex.status.value
-    ex.set(t=2)  # scrubbing before the prediction reveals nothing
-    assert "prediction" in ex.status.value
-    assert ex.predict("a") is True
-    ex.set(t=3)  # scrubbing along the revealed run: the run and the verdict stay
-    assert ex._revealed and "Right" in ex.feedback.value
-    assert ex.status.value.endswith("at t = 3 of 5</span>")
-    ex.set(x=2)  # a new setting asks for a new prediction; t is clamped quietly, one render
-    assert ex.renders[-1] == frozenset({"x"}) and len(ex.renders) == 4
-    assert ex.feedback.value == "" and "prediction" in ex.status.value
-    assert (ex.controls["t"].max, ex.value("t")) == (2, 2)
-    with ex.hold():  # changes made quietly inside a hold do not drop the pending ones
-        ex.controls["x"].value = 7
-        with ex.quietly():
-            ex.controls["t"].max = 9
-            ex.controls["t"].value = 9  # not reported to render
-    assert ex.renders[-1] == frozenset({"x"}) and len(ex.renders) == 5
-    assert (ex.controls["t"].max, ex.value("t")) == (7, 7)
-
-
-def test_view_only_must_name_controls():
-    from widgets.explorers import _controls as ctl
-    from widgets.explorers._figure import new_figure
-
-    class Bad(Explorer):
-        def render(self, changed):
-            return Status("")
-
-    with pytest.raises(ValueError, match="view_only names unknown control"):
-        Bad({"x": ctl.int_slider("x", 1, 0, 2)}, new_figure((2, 2)), view_only=("step",))
+def test_moves_are_cached_and_blitted_not_redrawn():
+    ex = SigmoidExplorer()
+    draws = []
+    ex.figure.canvas.mpl_connect("draw_event", lambda event: draws.append(event))
+    calls = []
+    model = type(ex).model
+    ex.model = lambda **kw: calls.append(kw) or model(**kw)
+    ex.set(z=1.0)
+    ex.set(z=0.5)  # seen before: from the cache
+    assert [c["z"] for c in calls] == [1.0]
+    assert draws == [], "a slider move blits over the cached background"

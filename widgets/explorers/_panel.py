@@ -20,7 +20,6 @@ lost in a log.
 from __future__ import annotations
 
 import contextlib
-import html
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, ClassVar
@@ -31,14 +30,14 @@ from matplotlib.figure import Figure
 from ..models import Question, Status
 from ._controls import canonical, place
 from ._figure import backend_name, one_frame
+from ._predict import Prediction
 
 __all__ = ["Explorer", "Question", "Status"]
 
-STATUS_CLASS = "descent-status"
 EXPLORER_CLASS = "descent-explorer"
 
 
-class Explorer(ipw.VBox):
+class Explorer(ipw.VBox, Prediction):
     """Base class of every explorer: subclasses build controls and a view, implement ``render``.
 
     ``render(changed)`` receives the names of the controls that changed (all of them on the first
@@ -69,19 +68,10 @@ class Explorer(ipw.VBox):
                 f"valid names are: {sorted(self.controls)}"
             )
         self.figure = figure
-        self.question = question
-        self.status = ipw.HTML(layout=ipw.Layout(min_height="1.6em"))
-        self.status.add_class(STATUS_CLASS)
-        self.error_box = ipw.HTML(layout=ipw.Layout(display="none"))
-        self.error_box.add_class("descent-error")
-        self.last_status = Status("")
-        self.last_error: BaseException | None = None
         self._holding = False
         self._pending: set[str] = set()
-        self._revealed = question is None
         self._run_shown: bool | None = None  # what the view shows now (None: not told yet)
-        self.feedback = ipw.HTML()
-        self._predict_box = self._build_question() if question is not None else None
+        self._setup_question(question)
 
         for name, control in self.controls.items():
             if hasattr(control, "value"):
@@ -174,35 +164,9 @@ class Explorer(ipw.VBox):
         finally:
             self._holding, self._pending = holding, pending
 
-    def predict(self, guess: Any) -> bool:
-        """Commit a prediction (as the Run button does); returns whether it was right."""
-        if self.question is None:
-            raise ValueError("predict: this explorer was created without a question")
-        try:
-            correct, why = self.question.answer(self)
-            right = self.question.grade(guess, correct)
-        except (TypeError, ValueError) as exc:
-            self.feedback.value = f"<b>Could not read your answer:</b> {html.escape(str(exc))}"
-            return False
-        except Exception as exc:  # a bug in grading is shown here, not lost in a log
-            self.feedback.value = (
-                f"<b>Could not grade this run:</b> {html.escape(type(exc).__name__)}: "
-                f"{html.escape(str(exc))}"
-            )
-            return False
-        verdict = "Right" if right else "Not quite"
-        mark = "✔" if right else "✘"
-        shown = correct if self.question.choices is not None else f"{float(correct):.4g}"
-        self.feedback.value = (
-            f"<b>{mark} {verdict}.</b> The answer is <b>{html.escape(str(shown))}</b>: "
-            f"{html.escape(why)}"
-        )
-        self._revealed = True
-        with self._states_after_frame():
-            with one_frame(self.figure), self._one_blit():
-                self._show_run(True)
-            self._show_status()
-        return right
+    def _graded(self) -> Any:
+        """Questions of these explorers are answered from the explorer itself."""
+        return self
 
     # -- internals --------------------------------------------------------------------------
     def _show_run(self, shown: bool) -> None:
@@ -231,95 +195,27 @@ class Explorer(ipw.VBox):
         with self._states_after_frame(), one_frame(self.figure), self._one_blit():
             self._update(changed)
 
-    @contextlib.contextmanager
-    def _states_after_frame(self) -> Iterator[None]:
-        """Hold every widget of the explorer but the figure (and their layouts) from syncing
-        until the block ends; ipywidgets then sends each one's changed state in one message."""
-        with contextlib.ExitStack() as held:
-            stack: list[ipw.Widget] = [self]
-            while stack:
-                widget = stack.pop()
-                if widget is self.figure.canvas:
-                    continue
-                held.enter_context(widget.hold_sync())
-                layout = getattr(widget, "layout", None)
-                if isinstance(layout, ipw.Layout):
-                    held.enter_context(layout.hold_sync())
-                stack.extend(
-                    c for c in getattr(widget, "children", ()) if isinstance(c, ipw.Widget)
-                )
-            yield
+    @property
+    def blit(self):
+        """The view's blit manager (None for a view without one)."""
+        return getattr(getattr(self, "view", None), "blit", None)
 
     def _one_blit(self) -> contextlib.AbstractContextManager:
-        blit = getattr(getattr(self, "view", None), "blit", None)
-        return blit.coalesce() if blit is not None else contextlib.nullcontext()
+        return self.blit.coalesce() if self.blit is not None else contextlib.nullcontext()
 
     def _update(self, changed: set[str]) -> None:
         try:
             with warnings.catch_warnings():
                 # A numerical warning during an update is a bug to show, not noise to print.
                 warnings.simplefilter("error", RuntimeWarning)
-                # Scrubbing along a revealed run is not a new setting: the verdict stays.
-                keep = self._revealed and bool(changed) and set(changed) <= self.view_only
-                if self.question is not None and not keep:
-                    self._revealed = False
+                self._hide_answer_unless(changed)
+                if not self._revealed:
                     self._show_run(False)
-                    self.feedback.value = ""
                 status = self.render(frozenset(changed))
         except Exception as exc:  # shown to the learner, inside the explorer
-            self.last_error = exc
-            self.error_box.value = (
-                f"<b>Something went wrong:</b> {html.escape(type(exc).__name__)}: "
-                f"{html.escape(str(exc))}"
-            )
-            self.error_box.layout.display = None
-            self.last_status = Status(f"error: {exc}", "error")
-            self.status.value = (
-                f"<span class='descent-status-error'>⚠ {html.escape(str(exc))}</span>"
-            )
+            self._show_error(exc)
             return
-        self.last_error = None
-        self.error_box.value = ""
-        self.error_box.layout.display = "none"
-        self.last_status = status
-        self._show_status()
-
-    def _show_status(self) -> None:
-        if not self._revealed:
-            self.status.value = "Make your prediction above, then press <b>Run</b>."
-            return
-        status = self.last_status
-        self.status.value = (
-            f"<span class='descent-status-{status.kind}'>{html.escape(status.text)}</span>"
-        )
-
-    def _build_question(self) -> ipw.VBox:
-        q = self.question
-        assert q is not None
-        if q.choices is not None:
-            answer: ipw.ValueWidget = ipw.ToggleButtons(options=list(q.choices), value=None)
-        else:
-            answer = ipw.FloatText(description="Your guess:", value=0.0)
-        run = ipw.Button(description="Run", button_style="primary", icon="play")
-
-        def on_run(_: ipw.Button) -> None:
-            if answer.value is None:
-                self.feedback.value = "<b>Choose an answer first</b>, then press Run."
-            else:
-                self.predict(answer.value)
-
-        run.on_click(on_run)
-        self.answer_control = answer
-        self.run_button = run
-        box = ipw.VBox(
-            [
-                ipw.HTML(f"<b>Predict:</b> {html.escape(q.prompt)}"),
-                ipw.HBox([answer, run]),
-                self.feedback,
-            ]
-        )
-        box.add_class("descent-question")
-        return box
+        self._clear_error(status)
 
 
 def _grid(controls: list[ipw.Widget], columns: int) -> ipw.Widget:

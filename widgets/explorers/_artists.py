@@ -1,0 +1,150 @@
+"""Artists an explorer declares by name: where each is drawn and how it reads the state.
+
+A declaration makes its matplotlib artist once, on axes ``ax`` (an index into the explorer's
+axes), and updates it in place from each new state. ``answer=True`` hides it until the learner
+has made a prediction; ``static=True`` draws it into the cached background, updated only when the
+explorer redraws its frame (a curve that changes with the objective, not with every slider move),
+instead of blitting it on every update.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from matplotlib.artist import Artist as MplArtist
+from matplotlib.axes import Axes
+
+__all__ = ["Artist", "Custom", "HLine", "Image", "Line", "Points", "Text", "VLine"]
+
+State = Any
+
+
+@dataclass(frozen=True)
+class Artist:
+    """Base of the declarations.
+
+    Args:
+        ax: index of the axes it is drawn on (``None``: on the figure).
+        data: ``state -> data`` in the form the artist takes (see each subclass).
+        answer: hidden until the learner has committed a prediction.
+        static: part of the background, updated on full redraws only.
+        visible: ``state -> bool``, shown only where it applies (besides ``answer``).
+        props: ``state -> dict`` of matplotlib properties that follow the state (a colour).
+        style: matplotlib properties fixed at creation.
+    """
+
+    ax: int | None = 0
+    data: Callable[[State], Any] | None = None
+    answer: bool = False
+    static: bool = False
+    visible: Callable[[State], bool] | None = None
+    props: Callable[[State], Mapping[str, Any]] | None = None
+    style: Mapping[str, Any] = field(default_factory=dict)
+
+    def make(self, ax: Axes) -> MplArtist:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def put(self, artist: MplArtist, data: Any) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def update(self, artist: MplArtist, state: State) -> None:
+        if self.data is not None:
+            self.put(artist, self.data(state))
+        if self.props is not None:
+            artist.set(**self.props(state))
+
+    def shown(self, state: State, revealed: bool) -> bool:
+        if self.answer and not revealed:
+            return False
+        return self.visible is None or bool(self.visible(state))
+
+
+@dataclass(frozen=True)
+class Line(Artist):
+    """A polyline (or markers, with ``style=dict(marker=...)``); data: ``(x, y)``."""
+
+    def make(self, ax: Axes) -> MplArtist:
+        return ax.plot([], [], **self.style)[0]
+
+    def put(self, artist, data) -> None:
+        x, y = data
+        artist.set_data(x, y)
+
+
+@dataclass(frozen=True)
+class Points(Artist):
+    """A scatter of points; data: an ``(n, 2)`` array of positions."""
+
+    def make(self, ax: Axes) -> MplArtist:
+        return ax.scatter(np.empty(0), np.empty(0), **self.style)
+
+    def put(self, artist, data) -> None:
+        artist.set_offsets(np.asarray(data, dtype=float).reshape(-1, 2))
+
+
+@dataclass(frozen=True)
+class VLine(Artist):
+    """A vertical line across the axes; data: its x."""
+
+    def make(self, ax: Axes) -> MplArtist:
+        return ax.axvline(np.nan, **self.style)
+
+    def put(self, artist, data) -> None:
+        artist.set_xdata([data, data])
+
+
+@dataclass(frozen=True)
+class HLine(Artist):
+    """A horizontal line across the axes; data: its y."""
+
+    def make(self, ax: Axes) -> MplArtist:
+        return ax.axhline(np.nan, **self.style)
+
+    def put(self, artist, data) -> None:
+        artist.set_ydata([data, data])
+
+
+@dataclass(frozen=True)
+class Text(Artist):
+    """A text; data: ``(x, y, text)`` in the coordinates ``style["transform"]`` gives (data
+    coordinates by default)."""
+
+    def make(self, ax: Axes) -> MplArtist:
+        return ax.text(0.0, 0.0, "", **self.style)
+
+    def put(self, artist, data) -> None:
+        x, y, text = data
+        artist.set_position((x, y))
+        artist.set_text(text)
+
+
+@dataclass(frozen=True)
+class Image(Artist):
+    """An image over a fixed ``extent``; data: ``(array, (vmin, vmax))``."""
+
+    shape: tuple[int, int] = (1, 1)
+
+    def make(self, ax: Axes) -> MplArtist:
+        return ax.imshow(np.zeros(self.shape), **self.style)
+
+    def put(self, artist, data) -> None:
+        array, clim = data
+        artist.set_data(array)
+        artist.set_clim(*clim)
+
+
+@dataclass(frozen=True)
+class Custom(Artist):
+    """Anything else: ``create(ax) -> artist`` and ``draw(artist, data)``."""
+
+    create: Callable[[Axes], MplArtist] | None = None
+    draw: Callable[[MplArtist, Any], None] | None = None
+
+    def make(self, ax: Axes) -> MplArtist:
+        return self.create(ax)
+
+    def put(self, artist, data) -> None:
+        self.draw(artist, data)

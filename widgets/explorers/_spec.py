@@ -1,0 +1,383 @@
+"""The declarative explorer: controls, a pure model, named artists and a status, bound by name.
+
+An explorer's class body declares
+
+- ``controls``: name -> :class:`~._controls.Control` (label, range, scale, default, when it is
+  enabled, whether it only changes the view, which controls it follows);
+- ``model``: a pure function from the control values (by name, plus the explorer's constructor-only
+  ``settings``) to a state, in :mod:`widgets.models`;
+- ``describe``: ``state -> Status``, the status line, which is also the figure's text alternative;
+- ``artists``: name -> :class:`~._artists.Artist`, each reading the state;
+- ``readouts``: name -> ``state -> html`` (numbers beside the figure), and ``answers``: the readouts
+  hidden until the learner predicts;
+- ``redraw_on``: the controls whose change redraws the static frame (or override ``frame_key``).
+
+The base class builds and validates the controls (a constructor argument out of range is a
+``ValueError`` naming it and its range), checks when the class is defined that every control and
+setting is a parameter of the model, caches model results, blits the moving artists over a cached
+background or redraws in full, and hides the answers until a prediction is made. Two hooks stay for
+what a declaration does not say: ``layout(figure) -> axes`` (axes, scales, fixed decorations),
+``decorate()`` (legends of the declared artists) and ``draw_frame(state)`` (contour fills,
+heatmaps, limits: the parts redrawn with the frame).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+import warnings
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, ClassVar
+
+import ipywidgets as ipw
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from ..models import Question, Status
+from ._artists import Artist
+from ._controls import Control, Scrubber, canonical, place, play_for
+from ._figure import BlitManager, backend_name, new_figure, one_frame
+from ._predict import Prediction
+
+__all__ = ["Explorer"]
+
+_CACHE = 64  # model states kept per explorer (slider positions seen recently)
+
+
+class Explorer(ipw.VBox, Prediction):
+    """Base of every explorer (see the module docstring for what a subclass declares)."""
+
+    #: lessons (notebook stems) that show this explorer; read by ``widgets.EXPLORERS``
+    lessons: ClassVar[tuple[str, ...]] = ()
+    controls: ClassVar[Mapping[str, Control]] = {}  # an instance's ``controls`` are its widgets
+    #: constructor-only arguments passed to the model: name -> ``(default, check(name, value))``
+    settings: ClassVar[Mapping[str, tuple[Any, Callable[[str, Any], Any]]]] = {}
+    model: ClassVar[Callable[..., Any]]
+    describe: ClassVar[Callable[[Any], Status]]
+    artists: ClassVar[Mapping[str, Artist]] = {}
+    readouts: ClassVar[Mapping[str, Callable[[Any], str]]] = {}
+    answers: ClassVar[tuple[str, ...]] = ()  # readouts hidden until the learner predicts
+    redraw_on: ClassVar[tuple[str, ...]] = ()
+    figsize: ClassVar[tuple[float, float]] = (10.0, 4.0)
+    columns: ClassVar[int] = 2
+
+    #: the state the figure and status line show now
+    state: Any = None
+    figure: Figure
+    axes: tuple[Axes, ...]
+    blit: BlitManager
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for name in ("model", "describe"):
+            fn = cls.__dict__.get(name)
+            if inspect.isfunction(fn):  # a plain function in the class body: not a method
+                setattr(cls, name, staticmethod(fn))
+        if "model" in cls.__dict__ and cls.controls:
+            cls.bind(cls.controls)
+
+    @classmethod
+    def bind(cls, controls: Mapping[str, Control]) -> None:
+        """Check that the model takes every control and setting by name, and needs no other."""
+        params = inspect.signature(cls.model).parameters
+        names = set(controls) | set(cls.settings)
+        takes_any = any(p.kind is p.VAR_KEYWORD for p in params.values())
+        missing = sorted(names - set(params)) if not takes_any else []
+        needed = {
+            n
+            for n, p in params.items()
+            if p.default is p.empty and p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)
+        }
+        unbound = sorted(needed - names)
+        if missing or unbound:
+            raise TypeError(
+                f"{cls.__name__}: the model {cls.model.__name__}() "
+                + (f"takes no parameter for the controls/settings {missing}" if missing else "")
+                + ("; " if missing and unbound else "")
+                + (f"needs {unbound}, which no control or setting gives" if unbound else "")
+            )
+        unknown = {f for c in controls.values() for f in c.follows} - set(controls)
+        if unknown:
+            raise TypeError(f"{cls.__name__}: controls follow unknown controls {sorted(unknown)}")
+
+    @classmethod
+    def declare(cls, settings: Mapping[str, Any]) -> Mapping[str, Control]:
+        """The controls for these settings; override when they depend on them (one slider per
+        racer). Returns ``cls.controls`` by default."""
+        return cls.controls
+
+    def __init__(self, *, question: Question | None = None, **values: Any) -> None:
+        cls = type(self)
+        self.settings = {
+            n: check(n, values.pop(n, default)) for n, (default, check) in cls.settings.items()
+        }
+        self.specs = dict(cls.declare(self.settings))
+        if cls.declare.__func__ is not Explorer.declare.__func__:
+            cls.bind(self.specs)
+        unknown = set(values) - set(self.specs)
+        if unknown:
+            valid = sorted({*self.specs, *cls.settings, "question"})
+            raise ValueError(f"unknown argument(s) {sorted(unknown)}; valid names are: {valid}")
+        self._values = self._initial_values(values)
+
+        self.figure = new_figure(cls.figsize)
+        self.axes = tuple(self.layout(self.figure))
+        self._artists = {n: a.make(self._axes_of(a)) for n, a in cls.artists.items()}
+        self.decorate()
+        self.blit = BlitManager(self.figure)
+        self.blit.add(*(self._artists[n] for n, a in cls.artists.items() if not a.static))
+        self._frame_key: Any = object()
+        self._cache: OrderedDict = OrderedDict()
+
+        self.controls: dict[str, ipw.Widget] = {}
+        extra: list[ipw.Widget] = []
+        for name, spec in self.specs.items():
+            widget = spec.widget(self._values[name], self._values)
+            if widget is None:
+                continue
+            self.controls[name] = widget
+            widget.observe(self._make_handler(name), names="value")
+            if isinstance(spec, Scrubber) and spec.play:
+                extra.append(ipw.HBox([play_for(widget), ipw.Label(f"animate {spec.label}")]))
+        self.readout_boxes = {n: ipw.HTML() for n in cls.readouts}
+        for box in self.readout_boxes.values():
+            box.add_class("descent-readout")
+        self.view_only = frozenset(n for n, s in self.specs.items() if s.view_only)
+        self._holding, self._pending = False, set()
+        if self.on_click.__func__ is not Explorer.on_click:
+            self.figure.canvas.mpl_connect("button_press_event", self._clicked)
+
+        children: list[ipw.Widget] = [_grid(list(self.controls.values()), cls.columns)]
+        children += extra + list(self.readout_boxes.values())
+        self._setup_question(question)
+        if self._predict_box is not None:
+            children.append(self._predict_box)
+        if backend_name() == "ipympl":
+            children.append(self.figure.canvas)
+        children += [self.status, self.error_box]
+        super().__init__(children=children)
+        self.add_class("descent-explorer")
+        self.add_class(f"descent-{cls.__name__.lower()}")
+        self._refresh(set(self.specs))
+
+    # -- hooks ------------------------------------------------------------------------------
+    def layout(self, figure: Figure) -> tuple[Axes, ...]:
+        """Make the axes, their scales and fixed decorations; one row of one axes by default."""
+        return (figure.add_subplot(1, 1, 1),)
+
+    def decorate(self) -> None:
+        """Add what needs the declared artists, once (a legend of them)."""
+
+    def draw_frame(self, state: Any) -> None:
+        """Redraw the static parts that depend on the state (limits, fills); called on the first
+        update and whenever :meth:`frame_key` changes."""
+
+    def frame_key(self, state: Any) -> Any:
+        """What the static frame depends on; by default the values of ``redraw_on``."""
+        return tuple(self._values[n] for n in self.redraw_on)
+
+    def on_click(self, ax: int, x: float, y: float) -> Mapping[str, Any] | None:
+        """Control values to set when the learner clicks at (x, y) on axes ``ax``."""
+        return None
+
+    # -- public -----------------------------------------------------------------------------
+    def artist(self, name: str):
+        """The matplotlib artist declared as ``name`` (tests read the figure through this)."""
+        try:
+            return self._artists[name]
+        except KeyError:
+            raise KeyError(f"no artist {name!r}; declared: {sorted(self._artists)}") from None
+
+    def value(self, name: str) -> Any:
+        return self._values[name]
+
+    @property
+    def alt_text(self) -> str:
+        """The figure's text alternative: what it shows now, from the same state as the status."""
+        return self.last_status.text
+
+    def set(self, **values: Any) -> None:
+        """Set several controls at once (checked like constructor arguments); one redraw.
+
+        View-only controls pick a point of the run the others produce: they are set after it."""
+        unknown = set(values) - set(self.specs)
+        if unknown:
+            raise ValueError(f"unknown control(s) {sorted(unknown)}; valid: {sorted(self.specs)}")
+        later = {k: values.pop(k) for k in list(values) if k in self.view_only}
+        for batch in (values, later):
+            with self.hold():
+                for name, value in batch.items():
+                    value = self.specs[name].check(name, value, self._values)
+                    if name in self.controls:
+                        place(self.controls[name], value)
+                    elif value != self._values[name]:
+                        self._values[name] = value
+                        self._pending.add(name)
+
+    @contextlib.contextmanager
+    def hold(self) -> Iterator[None]:
+        """Collect control changes and redraw once at the end."""
+        if self._holding:
+            yield
+            return
+        self._holding = True
+        try:
+            yield
+        finally:
+            self._holding = False
+            if self._pending:
+                changed, self._pending = self._pending, set()
+                self._refresh(changed)
+
+    # -- internals --------------------------------------------------------------------------
+    def _initial_values(self, given: Mapping[str, Any]) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for name, spec in self.specs.items():  # followed controls are declared first
+            if name in given:
+                values[name] = spec.check(name, given[name], values)
+            elif isinstance(spec, Scrubber) and spec.default is None:
+                values[name] = Scrubber.END
+            else:
+                values[name] = spec.check(name, spec.default_for(values), values)
+        return values
+
+    def _axes_of(self, artist: Artist):
+        return self.figure if artist.ax is None else self.axes[artist.ax]
+
+    def _make_handler(self, name: str) -> Callable[[dict], None]:
+        def handler(change: dict) -> None:
+            new = canonical(change["new"])
+            if new == canonical(change["old"]) or new == self._values.get(name):
+                return  # the browser's copy of a value Python set
+            self._values[name] = new
+            self._follow(name)
+            if self._holding:
+                self._pending.add(name)
+            else:
+                self._refresh({name})
+
+        return handler
+
+    def _follow(self, name: str) -> None:
+        """Controls that follow ``name`` take their new range and default."""
+        for other, spec in self.specs.items():
+            if name in spec.follows:
+                value = spec.check(other, spec.default_for(self._values), self._values)
+                self._values[other] = value
+                if other in self.controls:
+                    with self._quietly():
+                        spec.reconfigure(self.controls[other], self._values, value)
+                self._pending.add(other)
+
+    @contextlib.contextmanager
+    def _quietly(self) -> Iterator[None]:
+        """Change widgets without starting an update (their handlers see the values they hold)."""
+        holding, pending = self._holding, set(self._pending)
+        self._holding = True
+        try:
+            yield
+        finally:
+            self._holding, self._pending = holding, pending
+
+    def _state_for(self, values: Mapping[str, Any]) -> Any:
+        key = tuple(_hashable(values[n]) for n in self.specs)
+        state = self._cache.get(key)
+        if state is None:
+            state = self.model(**values, **self.settings)
+            self._cache[key] = state
+            while len(self._cache) > _CACHE:
+                self._cache.popitem(last=False)
+        else:
+            self._cache.move_to_end(key)
+        return state
+
+    def _clicked(self, event) -> None:
+        if event.inaxes not in self.axes or event.xdata is None or event.ydata is None:
+            return
+        if getattr(event, "button", 1) not in (1, None):
+            return
+        values = self.on_click(self.axes.index(event.inaxes), event.xdata, event.ydata)
+        if values:
+            self.set(**values)
+
+    def _refresh(self, changed: set[str]) -> None:
+        # One picture per update whatever it draws (one_frame), one blit (coalesce); the
+        # widgets' new states leave after the picture (_states_after_frame).
+        with self._states_after_frame(), one_frame(self.figure), self.blit.coalesce():
+            self._update(changed)
+
+    def render(self, changed: frozenset[str]) -> Status:
+        with self._quietly():
+            for name, spec in self.specs.items():
+                if spec.enabled is not None and name in self.controls:
+                    self.controls[name].disabled = not spec.enabled(self._values)
+        state = self._state_for(self._values)
+        self.state = state
+        for name, spec in self.specs.items():
+            if isinstance(spec, Scrubber) and name in self.controls:
+                self._fit_scrubber(name, spec, state)
+        key = self.frame_key(state)
+        full = key != self._frame_key
+        if full:
+            self.draw_frame(state)
+            self._frame_key = key
+        self._show(state, full)
+        for name, fn in type(self).readouts.items():
+            self.readout_boxes[name].value = fn(state)
+        return self.describe(state)
+
+    def _fit_scrubber(self, name: str, spec: Scrubber, state: Any) -> None:
+        widget, last = self.controls[name], int(spec.last(state))
+        with self._quietly():
+            at_end = self._values[name] >= widget.max or self._values[name] == Scrubber.END
+            widget.max = last
+            widget.value = last if at_end else min(int(widget.value), last)
+        self._values[name] = Scrubber.END if widget.value == last else int(widget.value)
+
+    def _show(self, state: Any, full: bool) -> None:
+        """Put the state into the artists; blit, or redraw in full when the frame changed."""
+        revealed = self._revealed
+        for name, spec in type(self).artists.items():
+            artist = self._artists[name]
+            if full or not spec.static:
+                spec.update(artist, state)
+            artist.set_visible(spec.shown(state, revealed))
+        for name in type(self).answers:
+            self.readout_boxes[name].layout.visibility = "visible" if revealed else "hidden"
+        variant = (
+            revealed if any(a.static and a.answer for a in type(self).artists.values()) else None
+        )
+        if full:
+            self.blit.full_redraw(variant)
+        else:
+            self.blit.update(variant)
+
+    def _show_run(self, shown: bool) -> None:
+        if self.state is not None:
+            self._show(self.state, False)
+
+    def _update(self, changed: set[str]) -> None:
+        try:
+            with warnings.catch_warnings():
+                # A numerical warning during an update is a bug to show, not noise to print.
+                warnings.simplefilter("error", RuntimeWarning)
+                self._hide_answer_unless(changed)
+                status = self.render(frozenset(changed))
+        except Exception as exc:  # shown to the learner, inside the explorer
+            self._show_error(exc)
+            return
+        self._clear_error(status)
+
+
+def _hashable(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _grid(controls: list[ipw.Widget], columns: int) -> ipw.Widget:
+    if not controls:
+        return ipw.HBox()
+    return ipw.GridBox(
+        controls,
+        layout=ipw.Layout(grid_template_columns=" ".join(["1fr"] * columns), width="100%"),
+    )
