@@ -1,0 +1,149 @@
+"""One source per lesson: lessons/ and solutions/ are generated from source/ and must be current."""
+
+from __future__ import annotations
+
+import re
+
+import nbformat
+import pytest
+from nbgrader.preprocessors import CheckCellMetadata, ClearSolutions
+
+from tools import build_course as build
+
+GENERATED = build.generated()
+LABEL = re.compile(r"""^check\(\s*["'](ex_\d\d_\d+)["']""", re.M)
+
+
+def rel(path) -> str:
+    return str(path.relative_to(build.ROOT))
+
+
+def test_every_lesson_has_a_source():
+    lessons = {p.name for p in build.LESSONS.glob("0[1-9]_*.ipynb")}
+    solutions = {p.name for p in build.SOLUTIONS.glob("0[1-9]_*.ipynb")}
+    ours = {p.name for p in build.sources()}
+    assert ours, "no source notebooks in source/"
+    assert lessons == ours, f"lessons without a source: {sorted(lessons - ours)}"
+    assert solutions == ours, f"solutions without a source: {sorted(solutions - ours)}"
+
+
+@pytest.mark.parametrize("path", sorted(GENERATED), ids=rel)
+def test_generated_file_is_current(path):
+    wanted = GENERATED[path]()
+    wanted = wanted if isinstance(wanted, bytes) else wanted.encode()
+    assert path.exists(), f"{rel(path)} is missing: run `{build.COMMAND}`"
+    assert path.read_bytes() == wanted, (
+        f"{rel(path)} differs from what source/ generates: edit source/, not the generated file, "
+        f"then run `{build.COMMAND}`"
+    )
+
+
+@pytest.mark.parametrize("src", build.sources(), ids=lambda p: p.stem)
+def test_every_exercise_is_an_nbgrader_solution_cell(src):
+    nb = nbformat.read(src, as_version=4)
+    found = []
+    for cell in nb.cells:
+        labels = LABEL.findall(cell.source) if cell.cell_type == "code" else []
+        meta = cell.metadata.get("nbgrader", {})
+        if labels:
+            (label,) = labels
+            found.append(label)
+            assert meta.get("solution") and meta.get("grade_id") == label, (
+                f"{src.name}: the cell checking {label} must be an nbgrader solution cell with "
+                f"grade_id {label!r}"
+            )
+            assert len(build.solution_regions(cell.source)) == 1, f"{label}: one solution region"
+        elif meta.get("solution") and cell.cell_type == "code":
+            pytest.fail(f"{src.name}: solution code cell without a check: {cell.source[:60]!r}")
+    assert len(found) >= 5, f"{src.name}: {found}"
+
+
+@pytest.mark.parametrize("src", build.sources(), ids=lambda p: p.stem)
+def test_stock_nbgrader_takes_the_source_as_it_is(src):
+    """nbgrader's own preprocessors, unconfigured, accept the source and remove every solution."""
+    nb = nbformat.read(src, as_version=4)
+    solutions = [c.source for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution")]
+    resources: dict = {}
+    for step in (CheckCellMetadata, ClearSolutions):
+        nb, resources = step().preprocess(nb, resources)
+    text = "\n".join(c.source for c in nb.cells)
+    assert build.BEGIN not in text and build.END not in text
+    first_stub_line = ClearSolutions().code_stub["python"].split("\n")[0]
+    assert text.count(first_stub_line) == sum(1 for s in solutions if build.BEGIN in s)
+
+
+def toy_notebook() -> nbformat.NotebookNode:
+    def grader(grade_id: str, points: int | None = None) -> dict:
+        meta = {
+            "grade": points is not None,
+            "grade_id": grade_id,
+            "locked": False,
+            "schema_version": 3,
+            "solution": True,
+            "task": False,
+        }
+        return meta if points is None else meta | {"points": points}
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("## Exercise", id="text"),
+        nbformat.v4.new_code_cell(
+            "def f(x):\n"
+            "    ### BEGIN SOLUTION\n"
+            "    # stub: raise NotImplementedError\n"
+            "    return 2 * x\n"
+            "    ### END SOLUTION\n"
+            "\n"
+            'check("ex_99_1", f)',
+            id="code",
+            metadata={"tags": ["hide-in-voila"], "nbgrader": grader("ex_99_1")},
+        ),
+        nbformat.v4.new_markdown_cell(
+            "Because $f$ doubles.", id="why", metadata={"nbgrader": grader("ex_99_1_why", 1)}
+        ),
+    ]
+    nb.cells[1].outputs = [nbformat.v4.new_output("stream", text="old output")]
+    nb.cells[1].execution_count = 3
+    return nb
+
+
+def test_lesson_build_puts_the_stub_and_drops_the_reasoning():
+    lesson = build.run(toy_notebook(), build.LESSON_STEPS)
+    assert [c.id for c in lesson.cells] == ["text", "code"]
+    code = lesson.cells[1]
+    assert code.source == 'def f(x):\n    raise NotImplementedError\n\ncheck("ex_99_1", f)'
+    assert code.metadata == {"tags": ["hide-in-voila"]}
+    assert code.outputs == [] and code.execution_count is None
+
+
+def test_solution_build_keeps_the_solution_and_asserts_the_check():
+    solution = build.run(toy_notebook(), build.SOLUTION_STEPS)
+    assert [c.id for c in solution.cells] == ["text", "code", "why"]
+    assert solution.cells[1].source == 'def f(x):\n    return 2 * x\n\nassert check("ex_99_1", f)'
+    assert solution.cells[2].source == "Because $f$ doubles."
+    assert all("nbgrader" not in c.metadata for c in solution.cells)
+
+
+def test_a_region_without_a_stub_is_refused():
+    nb = toy_notebook()
+    nb.cells[1].source = nb.cells[1].source.replace("    # stub: raise NotImplementedError\n", "")
+    with pytest.raises(ValueError, match="stub"):
+        build.run(nb, build.LESSON_STEPS)
+
+
+def test_a_region_outside_a_solution_cell_is_refused():
+    nb = toy_notebook()
+    del nb.cells[1].metadata["nbgrader"]
+    with pytest.raises(ValueError, match="not marked as a solution"):
+        build.run(nb, build.SOLUTION_STEPS)
+
+
+def test_check_mode_names_a_stale_file(tmp_path, monkeypatch, capsys):
+    stale = tmp_path / "lessons" / "01_x.ipynb"
+    monkeypatch.setattr(build, "generated", lambda: {stale: lambda: "new\n"})
+    monkeypatch.setattr(build, "ROOT", tmp_path)
+    assert build.main(["--check"]) == 1
+    out = capsys.readouterr().out
+    assert "stale: lessons/01_x.ipynb" in out and build.COMMAND in out
+    assert build.main([]) == 0 and stale.read_text() == "new\n"
+    assert build.main(["--check"]) == 0
