@@ -1,6 +1,6 @@
 """Timings of the model layer that every slider move waits for.
 
-Run:  .venv/bin/python benchmarks/bench_core.py [--repeats 21] [--json benchmarks/results/core.json]
+Run:  .venv/bin/python benchmarks/bench_core.py [--repeats 21] [--json FILE] [--strict]
 
 Measured side by side in one run (time.perf_counter, median of repeats after a warm-up):
 
@@ -14,15 +14,14 @@ Measured side by side in one run (time.perf_counter, median of repeats after a w
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
-import platform
 import statistics
 import sys
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import harness
 import numpy as np
 
 from widgets.objectives import Quadratic2D, wdbc_logistic
@@ -155,31 +154,14 @@ def bench_surface(repeats: int) -> dict:
     }
 
 
-def machine() -> dict:
-    return {
-        "cores": os.cpu_count(),
-        "machine": platform.machine(),
-        "processor": platform.processor() or "unknown",
-        "system": f"{platform.system()} {platform.release()}",
-        "python": platform.python_version(),
-        "numpy": np.__version__,
-    }
-
-
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = harness.parser(__doc__)
     parser.add_argument("--repeats", type=int, default=21, help="timed repeats per measurement")
-    parser.add_argument(
-        "--json",
-        type=Path,
-        default=Path(__file__).parent / "results" / "bench_core.json",
-        help="where to write the numbers (the results folder is not tracked by git)",
-    )
     args = parser.parse_args(argv)
-
-    info = machine()
+    record = harness.Record("core")
+    info = record.meta
     print(
-        f"machine: {info['cores']} cores, {info['machine']}, {info['system']}; "
+        f"machine: {info['cores']} cores, {info['machine']}, {info['platform']}; "
         f"Python {info['python']}, NumPy {info['numpy']}"
     )
     print(f"median of {args.repeats} repeats (loops: fewer), time.perf_counter\n")
@@ -189,16 +171,19 @@ def main(argv: list[str] | None = None) -> int:
     print(f"   {'optimizer':<10}{'simulate':>10}{'update×1000':>13}{'grad×1000':>11}{'rest':>9}")
     for r in rows:
         rest = r["trajectory_ms"] - r["update_ms"] - r["grad_ms"]
-        flag = "" if r["trajectory_ms"] < 5.0 else "  over target"
+        record.row("trajectory", **r, rest_ms=rest)
+        if not r["optimizer"].endswith("*"):
+            record.target(f"1000-step {r['optimizer']} trajectory ms", r["trajectory_ms"], 5.0)
         print(
             f"   {r['optimizer']:<10}{r['trajectory_ms']:>8.2f}ms{r['update_ms']:>11.2f}ms"
-            f"{r['grad_ms']:>9.2f}ms{rest:>7.2f}ms{flag}"
+            f"{r['grad_ms']:>9.2f}ms{rest:>7.2f}ms"
         )
-
     print("   * a reference optimizer without per-call checks: the cost of simulate itself")
     print("   rest = simulate − update − grad: the loop, the stores and the vectorised loss, norms")
 
     sw = bench_sweep(args.repeats)
+    record.row("sweep", **sw)
+    record.target("sweep vectorised / loop speed-up", sw["ratio"], 20.0, at_least=True)
     print(
         f"\n2. sweep of {sw['settings']} learning rates × {sw['steps']} steps (target ratio ≥ 20×)"
     )
@@ -209,17 +194,13 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     sf = bench_surface(args.repeats)
+    record.row("surface", **sf)
     print(f"\n3. loss surface {sf['grid']} on WDBC logistic loss ({sf['examples']} examples)")
     print(
         f"   vectorised {sf['vectorised_ms']:.1f} ms   per-point loop {sf['loop_ms']:.0f} ms   "
         f"ratio {sf['ratio']:.0f}×   (max abs. difference {sf['max_abs_difference']:.1e})"
     )
-
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(
-        json.dumps({"machine": info, "trajectory": rows, "sweep": sw, "surface": sf}, indent=2)
-    )
-    print(f"\nwritten to {args.json}")
+    record.finish(args)
     return 0
 
 

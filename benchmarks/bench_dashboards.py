@@ -26,9 +26,7 @@ written to a file (benchmarks/results/ is ignored by git).
 
 from __future__ import annotations
 
-import argparse
 import functools
-import json
 import signal
 import statistics
 import sys
@@ -39,7 +37,9 @@ import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
+import harness  # noqa: E402
 from voila_harness import (  # noqa: E402
     CHROMIUM_ARGS,
     EXPLORER_CLASS,
@@ -333,7 +333,7 @@ def print_table(summaries: list[dict], footer: bool = True) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = harness.parser(__doc__)
     parser.add_argument("--repeat", type=int, default=3, help="page loads per dashboard")
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument(
@@ -345,7 +345,6 @@ def main(argv: list[str] | None = None) -> int:
         help="without the pool, with progressive rendering",
     )
     parser.add_argument("--only", nargs="*", default=None, help="dashboard names to measure")
-    parser.add_argument("--json", type=Path, help="write the results to this file")
     args = parser.parse_args(argv)
 
     chromium = chromium_path()
@@ -420,11 +419,24 @@ def main(argv: list[str] | None = None) -> int:
     print_table(summaries)
     for failure in failed:
         print(f"FAILED {failure}")
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(
-            json.dumps({"mode": mode_name, "results": summaries, "failed": failed}, indent=1)
-        )
+    record = harness.Record("dashboards")
+    record.meta["mode"] = mode_name
+    for s in summaries:
+        record.row("dashboards", **{k: v for k, v in s.items() if k != "latency_ms"})
+        record.target(f"{s['dashboard']} time to interactive s", s["tti_s_median"], TARGET_TTI_S)
+        if s["rss_mb_median"] is not None:
+            record.target(f"{s['dashboard']} kernel RSS MB", s["rss_mb_median"], TARGET_MEMORY_MB)
+        for explorer, lat in s["latency_ms"].items():
+            record.row("latency", dashboard=s["dashboard"], explorer=explorer, **lat)
+            if lat["median"] is not None and not s["dashboard"].startswith("reference"):
+                record.target(
+                    f"{s['dashboard']} {explorer} slider -> pixels ms",
+                    lat["median"],
+                    TARGET_LATENCY_MS,
+                )
+    for failure in failed:
+        record.row("failed", failure=failure)
+    record.finish(args)
     return 1 if failed else 0
 
 
