@@ -14,7 +14,7 @@ import math
 
 import ipywidgets as ipw
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from widgets.explorers import EXPLORERS, Descent1DExplorer, Explorer
@@ -67,11 +67,18 @@ def test_every_float_slider_shows_its_value_unchanged(cls, kwargs):
     value=st.floats(1e-3, 1e3),
     steps_per_decade=st.sampled_from([4, 10, 20]),
 )
+@example(value=1e-3, steps_per_decade=4)
+@example(value=1e3, steps_per_decade=20)
+@example(value=1e3, steps_per_decade=4)
+@example(value=1e-3, steps_per_decade=20)
+@example(value=0.0794328, steps_per_decade=10)  # lesson 04's 0.08 moved by the browser
 def test_a_log_slider_grid_passes_through_any_value(value, steps_per_decade):
     value = float(f"{value:.6g}")
     slider = ctl.log_slider("α", value, 1e-3, 1e3, steps_per_decade=steps_per_decade)
     assert slider.value == value
     assert ctl.on_grid(slider)
+    # the grid's start is value's exponent minus k steps: rounding of a few ulps of |exponent| ≤ 3
+    # (about 1e-15) at most, so 1e-12 is room enough for the upper end
     assert math.log10(1e-3) <= slider.min < math.log10(1e-3) + slider.step + 1e-12
     # what the browser sends back is the value, up to float noise that canonical() drops
     assert ctl.canonical(browser_value(slider)) == value
@@ -79,6 +86,11 @@ def test_a_log_slider_grid_passes_through_any_value(value, steps_per_decade):
 
 @settings(max_examples=300, deadline=None)
 @given(a=st.floats(-2.5, 2.5), b=st.floats(-2.5, 2.5))
+@example(a=-2.5, b=2.5)
+@example(a=2.5, b=-2.5)
+@example(a=-2.5, b=-2.5)
+@example(a=0.0, b=0.0)
+@example(a=0.123456, b=-2.499999)
 def test_placing_a_value_moves_the_grid_in_one_message(a, b):
     a, b = float(f"{a:.6g}"), float(f"{b:.6g}")
     slider = ctl.float_slider("w₀", a, -2.5, 2.5, 0.05)

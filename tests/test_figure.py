@@ -14,7 +14,7 @@ import io
 import numpy as np
 import PIL.Image
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from widgets.explorers import EXPLORERS, _figure
@@ -120,6 +120,10 @@ def test_a_picture_the_browser_asks_for_is_drawn_only_when_something_changed(can
     seed=st.integers(0, 2**32 - 1),
 )
 @settings(max_examples=60, deadline=None)
+@example(height=1, width=1, opaque=False, seed=0)
+@example(height=40, width=40, opaque=True, seed=2**32 - 1)
+@example(height=1, width=40, opaque=True, seed=0)
+@example(height=40, width=1, opaque=False, seed=2**32 - 1)
 def test_png_frame_decodes_to_the_same_pixels(height, width, opaque, seed):
     pixels = np.random.default_rng(seed).integers(0, 256, (height, width, 4), dtype=np.uint8)
     if opaque:

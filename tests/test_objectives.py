@@ -4,6 +4,7 @@ differences (or by an independent naive formula), and the two must agree within 
 
 from __future__ import annotations
 
+import decimal
 import math
 import tracemalloc
 import warnings
@@ -11,7 +12,7 @@ import warnings
 import numpy as np
 import pytest
 import scipy.special
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
@@ -71,6 +72,7 @@ WITH_MIN = [o for o in OBJS if o.minimizers is not None]
 # ε|f|/h ≈ 2e-11|f|; the tolerance rtol = 1e-6, atol = 1e-6 (1 + scale) covers both with room.
 STEP = 1e-5
 RTOL = 1e-6
+EPS = np.finfo(float).eps
 
 
 def _point(obj: Objective, u: np.ndarray) -> np.ndarray:
@@ -89,15 +91,23 @@ def _central_diff(f, w: np.ndarray) -> np.ndarray:
     return np.stack(cols, axis=-1)
 
 
-unit_points = st.data()
+# Points u in [0, 1]⁴ (the first obj.dim coordinates are used), and the ends of that box: its
+# corners (the plot bounds' corners), opposite corners and the centre.
+unit_points = arrays(np.float64, 4, elements=st.floats(0.0, 1.0))
+
+
+def at_box_edges(test):
+    for u in ([0.0] * 4, [1.0] * 4, [0.0, 1.0] * 2, [1.0, 0.0] * 2, [0.5] * 4):
+        test = example(u=np.array(u))(test)
+    return test
 
 
 @pytest.mark.parametrize("obj", OBJS, ids=IDS)
 @settings(max_examples=40, deadline=None)
-@given(data=unit_points)
-def test_grad_matches_central_differences(obj: Objective, data) -> None:
-    u = data.draw(arrays(np.float64, obj.dim, elements=st.floats(0.0, 1.0)))
-    w = _point(obj, u)
+@given(u=unit_points)
+@at_box_edges
+def test_grad_matches_central_differences(obj: Objective, u) -> None:
+    w = _point(obj, u[: obj.dim])
     g = obj.grad(w)
     assert g.shape == (obj.dim,)
     fd = _central_diff(obj.value, w)
@@ -106,10 +116,10 @@ def test_grad_matches_central_differences(obj: Objective, data) -> None:
 
 @pytest.mark.parametrize("obj", OBJS, ids=IDS)
 @settings(max_examples=40, deadline=None)
-@given(data=unit_points)
-def test_hessian_matches_central_differences_of_grad(obj: Objective, data) -> None:
-    u = data.draw(arrays(np.float64, obj.dim, elements=st.floats(0.0, 1.0)))
-    w = _point(obj, u)
+@given(u=unit_points)
+@at_box_edges
+def test_hessian_matches_central_differences_of_grad(obj: Objective, u) -> None:
+    w = _point(obj, u[: obj.dim])
     H = obj.hessian(w)
     assert H.shape == (obj.dim, obj.dim)
     np.testing.assert_array_equal(H, H.T)
@@ -174,10 +184,14 @@ def test_minimizers_are_stationary_with_positive_definite_hessian(obj: Objective
 
 @pytest.mark.parametrize("obj", WITH_MIN, ids=[repr(o) for o in WITH_MIN])
 @settings(max_examples=60, deadline=None)
-@given(data=unit_points)
-def test_minimum_is_global_on_the_plot_domain(obj: Objective, data) -> None:
-    u = data.draw(arrays(np.float64, obj.dim, elements=st.floats(0.0, 1.0)))
-    assert obj.value(_point(obj, u)) >= obj.minimum - 1e-14
+@given(u=unit_points)
+@at_box_edges
+def test_minimum_is_global_on_the_plot_domain(obj: Objective, u) -> None:
+    # f is a few (≤ 4) roundings, u = ε/2 each, of terms whose magnitudes add up to S ≤ 26 near a
+    # minimiser (the quartic's w⁴ + 5w² + |w| + 4 at w ≈ −1.63; every other minimum here is a
+    # sum of nonnegative terms): |f̂ − f| ≤ 2εS. obj.minimum is f̂ at the float minimiser and
+    # carries the same error, so f̂(w) ≥ minimum − 4εS = minimum − 2.3e-14.
+    assert obj.value(_point(obj, u[: obj.dim])) >= obj.minimum - 4 * EPS * 26
 
 
 def test_quartic_stationary_points() -> None:
@@ -277,31 +291,85 @@ def test_sigmoid_extremes_without_warnings() -> None:
     assert isinstance(sigmoid(0.0), float) and sigmoid(0.0) == 0.5
 
 
-def _naive_logistic(X, y, w, fit_bias, l2):
-    """Textbook formulas, fine for moderate z: −mean(y log σ + (1 − y) log(1 − σ)) and friends."""
-    p = X.shape[1]
-    z = X @ w[:p] + (w[p] if fit_bias else 0.0)
-    s = 1.0 / (1.0 + np.exp(-z))
-    value = -np.mean(y * np.log(s) + (1 - y) * np.log(1 - s)) + 0.5 * l2 * np.sum(w[:p] ** 2)
-    Xa = np.column_stack([X, np.ones(len(X))]) if fit_bias else X
-    reg = np.r_[np.full(p, l2), np.zeros(len(w) - p)]
-    grad = Xa.T @ (s - y) / len(y) + reg * w
-    hess = (Xa.T * (s * (1 - s))) @ Xa / len(y) + np.diag(reg)
-    return value, grad, hess
+def _exact_logistic(X, y, w, fit_bias, l2):
+    """Value, gradient and Hessian of the logistic loss in 50-digit decimal arithmetic.
+
+    The floats X, y, w are converted exactly, z = x·w (+ b) is summed in 50 digits and
+    log(1 + e^z) − yz, σ(z) and σ(z)(1 − σ(z)) come from Decimal's exp and ln, correctly rounded
+    to 50 digits: rounded to float, the result is the true loss at these floats to within 1 ulp,
+    so any larger difference is LogisticLoss's own rounding.
+    """
+    with decimal.localcontext(prec=50):
+        D = decimal.Decimal
+        m, p = X.shape
+        rows = [[D(v) for v in row] + ([D(1)] if fit_bias else []) for row in X.tolist()]
+        ws = [D(v) for v in w.tolist()]
+        pen = [D(l2)] * p + [D(0)] * (len(ws) - p)
+        value = sum(pc * wj * wj for pc, wj in zip(pen, ws, strict=True)) / 2
+        grad = [pc * wj for pc, wj in zip(pen, ws, strict=True)]
+        hess = [[pen[j] if j == k else D(0) for k in range(len(ws))] for j in range(len(ws))]
+        for row, yi in zip(rows, y.tolist(), strict=True):
+            z = sum(a * b for a, b in zip(row, ws, strict=True))
+            value += ((1 + z.exp()).ln() - D(yi) * z) / m
+            s = 1 / (1 + (-z).exp())
+            for j, aj in enumerate(row):
+                grad[j] += (s - D(yi)) * aj / m
+                for k, ak in enumerate(row):
+                    hess[j][k] += s * (1 - s) * aj * ak / m
+        return float(value), np.array(grad, dtype=float), np.array(hess, dtype=float)
+
+
+def _logistic_rounding_bound(X, y, w, fit_bias, l2):
+    """C·ε, and the sums of |terms| that the gradient and Hessian errors are relative to.
+
+    Forward error of LogisticLoss in float64 (ε = 2⁻⁵²), to first order in ε:
+    - z = Φw is a dot product of d terms: |δz_i| ≤ (d/2) ε K with K = max_i Σ_j |Φ_ij w_j|;
+    - softplus, σ and σ' change by at most |δz_i| relative to themselves (their logarithmic
+      derivatives σ/softplus, 1 − σ and 1 − 2σ lie in [−1, 1]);
+    - exp and log1p are within 4 ulps each (NumPy's SIMD kernels), plus a few roundings of
+      +, ×, ÷: at most 12 ε relative for one term;
+    - the mean over m examples adds (m/2) ε relative to the sum of |terms| (the value's terms are
+      all ≥ 0, so there that sum is the value itself).
+    So |f̂ − f| ≤ Cε f, |ĝ_j − g_j| ≤ Cε (Σ_i |σ_i − y_i||Φ_ij|/m + λ|w_j|), and |Ĥ_jk − H_jk| ≤
+    Cε (Σ_i σ'_i |Φ_ij Φ_ik|/m + λ δ_jk), with C = 12 + dK/2 + m/2 (about 56 here: 1.2e-14).
+    """
+    m, p = X.shape
+    phi = np.column_stack([X, np.ones(m)]) if fit_bias else X
+    d = phi.shape[1]
+    zs = phi @ w
+    K = np.abs(phi * w).sum(axis=1).max()
+    s = 1.0 / (1.0 + np.exp(-zs))
+    pen = np.r_[np.full(p, l2), np.zeros(d - p)]
+    c_eps = (12 + d * K / 2 + m / 2) * EPS
+    grad_scale = np.abs(phi).T @ np.abs(s - y) / m + pen * np.abs(w)
+    hess_scale = (np.abs(phi).T * (s * (1 - s))) @ np.abs(phi) / m + np.diag(pen)
+    return c_eps, grad_scale, hess_scale
+
+
+# The corners of the box [−3, 3]⁴ that hypothesis draws from, the centre, and the corner that
+# gives the largest |z| on these data (K = 17): the naive float formula this test used to
+# compare with was off by 1.25e-12 relative at w = (3, 3, 3, 3), 100 times the bound above.
+_W_LARGEST_Z = 3.0 * np.sign(np.r_[_X_SMALL[np.abs(_X_SMALL).sum(axis=1).argmax()], 1.0])
 
 
 @pytest.mark.parametrize("fit_bias", [True, False])
 @pytest.mark.parametrize("l2", [0.0, 0.25])
 @settings(max_examples=30, deadline=None)
 @given(w=arrays(np.float64, 4, elements=st.floats(-3.0, 3.0)))
-def test_logistic_matches_naive_formula(fit_bias: bool, l2: float, w: np.ndarray) -> None:
+@example(w=np.full(4, 3.0))
+@example(w=np.full(4, -3.0))
+@example(w=np.array([3.0, -3.0, 3.0, -3.0]))
+@example(w=np.array([-3.0, 3.0, -3.0, 3.0]))
+@example(w=np.zeros(4))
+@example(w=_W_LARGEST_Z)
+def test_logistic_matches_exact_formula(fit_bias: bool, l2: float, w: np.ndarray) -> None:
     loss = LogisticLoss(_X_SMALL, _Y_SMALL, fit_bias=fit_bias, l2=l2)
     w = w[: loss.dim]
-    value, grad, hess = _naive_logistic(_X_SMALL, _Y_SMALL, w, fit_bias, l2)
-    # |z| ≤ 3·4·3 so σ stays away from 0 and 1 and the naive form loses at most ~1e-13
-    assert loss.value(w) == pytest.approx(value, rel=1e-12)
-    np.testing.assert_allclose(loss.grad(w), grad, rtol=1e-10, atol=1e-13)
-    np.testing.assert_allclose(loss.hessian(w), hess, rtol=1e-10, atol=1e-13)
+    value, grad, hess = _exact_logistic(_X_SMALL, _Y_SMALL, w, fit_bias, l2)
+    c_eps, grad_scale, hess_scale = _logistic_rounding_bound(_X_SMALL, _Y_SMALL, w, fit_bias, l2)
+    assert abs(loss.value(w) - value) <= c_eps * value
+    assert np.all(np.abs(loss.grad(w) - grad) <= c_eps * grad_scale)
+    assert np.all(np.abs(loss.hessian(w) - hess) <= c_eps * hess_scale)
 
 
 def test_logistic_at_zero_is_log_two() -> None:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import math
 import warnings
+from fractions import Fraction
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from widgets.objectives import (
@@ -88,7 +89,13 @@ def test_trajectory_arrays_are_read_only():
 
 def test_one_dimensional_objective():
     traj = simulate(Quadratic1D(curvature=2.0), gd(0.1), [3.0], steps=5, tol=None)
-    np.testing.assert_allclose(traj.params[:, 0], 3.0 * 0.8 ** np.arange(6), rtol=1e-15)
+    # Exactly, w_k = 3(1 − 2α)^k with α the float 0.1 (3·0.8^k in floats is itself 1.5ε off). A
+    # float step rounds α·2w ≈ 0.2w and w − 0.2w = 0.8w, by ½ε(0.2 + 0.8)|w_{k−1}| = 0.625ε|w_k|
+    # at most, so |ŵ_k − w_k| ≤ 0.7kε|w_k| to first order.
+    factor = 1 - 2 * Fraction(0.1)
+    exact = np.array([float(3 * factor**k) for k in range(6)])
+    err = np.abs(traj.params[:, 0] - exact)
+    assert np.all(err <= 0.7 * np.arange(6) * np.finfo(float).eps * exact)
     assert traj.params.shape == (6, 1)
 
 
@@ -138,6 +145,11 @@ def test_newton_gets_the_hessian():
     lr_frac=st.one_of(st.floats(0.05, 0.95), st.floats(1.05, 3.0)),
     start=st.lists(st.floats(-10.0, 10.0), min_size=2, max_size=2),
 )
+@example(kappa=1.0, angle=0.0, lr_frac=0.05, start=[-10.0, -10.0])
+@example(kappa=100.0, angle=math.pi, lr_frac=0.95, start=[10.0, -10.0])
+@example(kappa=100.0, angle=0.0, lr_frac=1.05, start=[10.0, 10.0])
+@example(kappa=1.0, angle=math.pi, lr_frac=3.0, start=[-10.0, 10.0])
+@example(kappa=100.0, angle=math.pi / 2, lr_frac=0.95, start=[0.0, 0.0])
 def test_gd_on_random_quadratics_agrees_with_theory(kappa, angle, lr_frac, start):
     q = Quadratic2D(condition_number=kappa, angle=angle)
     th = QuadraticTheory.from_objective(q)
@@ -146,7 +158,13 @@ def test_gd_on_random_quadratics_agrees_with_theory(kappa, angle, lr_frac, start
     k = traj.stopped_at
     # invariants of every trajectory
     assert traj.params.shape == (k + 1, 2) and traj.step_length.shape == (k,)
-    np.testing.assert_allclose(traj.loss, q.value(traj.params), rtol=1e-14)
+    # ½wᵀAw for d = 2 is within 4 roundings (u = ε/2) of ½|w|ᵀ|A||w|, whatever the shape of the
+    # call, so two evaluations of it differ by at most 4ε·½|w|ᵀ|A||w| (up to √2κ = 141 times
+    # ε·f, so no fixed rtol near 1e-14 is safe).
+    magnitude = 0.5 * np.einsum(
+        "ti,ij,tj->t", np.abs(traj.params), np.abs(q.A), np.abs(traj.params)
+    )
+    assert np.all(np.abs(traj.loss - q.value(traj.params)) <= 4 * np.finfo(float).eps * magnitude)
     assert np.all(np.isfinite(traj.params)) and np.all(np.isfinite(traj.loss))
     # outcome predicted by the stable band (0, 2/λmax)
     unstable = np.abs(np.asarray(start) @ th.eigenvectors)[th.factors(lr) > 1.0]
