@@ -17,6 +17,10 @@ MODEL = [
     "widgets.schedules",
     "widgets.simulate",
     "widgets.theory",
+    "widgets.autodiff",
+    "widgets.network",
+    "widgets.vectorization",
+    "widgets.broadcasting",
     "widgets.models",
 ]
 
