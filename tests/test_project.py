@@ -22,6 +22,10 @@ MODEL = [
     "widgets.vectorization",
     "widgets.broadcasting",
     "widgets.models",
+    "widgets.models.computation_graph",
+    "widgets.models.loops_vs_vectors",
+    "widgets.models.broadcasting",
+    "widgets.models.beyond_a_line",
 ]
 
 

@@ -271,7 +271,9 @@ def binary_cross_entropy(a: Value, y: float) -> Value:
     Its local derivative is ∂L/∂a = −y/a + (1 − y)/(1 − a) = (a − y) / (a(1 − a)), so on the
     graph z → a = σ(z) → L the chain rule gives the lesson's ∂L/∂z = (a − y)/(a(1 − a)) · a(1 − a)
     = a − y. Written out with ``log``, ``*`` and ``-`` the same loss gives the same gradients
-    (and seven more nodes).
+    (and seven more nodes). When a is within a few digits of 0 or 1 the product keeps only the
+    digits that the stored a has of 1 − a (a relative error of about ε/(1 − a)); libraries
+    therefore fuse σ with the loss (PyTorch's ``BCEWithLogitsLoss``, ``LogisticLoss`` here).
 
     Args:
         a: the predicted probability, a Value strictly between 0 and 1.
