@@ -13,7 +13,9 @@ from widgets.data import (
     WDBC_FEATURES,
     Dataset,
     load_wdbc,
+    make_circles,
     make_classification_2d,
+    make_moons,
     make_sine_data,
 )
 
@@ -105,6 +107,63 @@ def test_separable_set_is_separable_and_overlapping_set_is_not(seed: int) -> Non
     assert not _strictly_separable(over.X, over.y)
 
 
+@pytest.mark.parametrize("make", [make_moons, make_circles])
+def test_moons_and_circles_shapes_balance_and_seeds(make) -> None:
+    data = make(n=201, rng=5)
+    assert data.X.shape == (201, 2) and data.y.shape == (201,)
+    assert int(data.y.sum()) == 101  # class 1 gets the odd point, as in scikit-learn
+    assert 0 < data.y[:100].sum() < 100  # shuffled, not sorted by class
+    np.testing.assert_array_equal(make(rng=3).X, make(rng=np.random.default_rng(3)).X)
+    assert not np.array_equal(make(rng=3).X, make(rng=4).X)
+
+
+def test_moons_lie_on_two_half_circles_before_the_noise() -> None:
+    data = make_moons(n=100, noise=0.0, rng=0)
+    upper, lower = data.X[data.y == 0], data.X[data.y == 1]
+    np.testing.assert_allclose(np.hypot(*upper.T), 1.0, rtol=1e-15)
+    assert upper[:, 1].min() >= 0.0  # the upper half of the unit circle
+    np.testing.assert_allclose(np.hypot(lower[:, 0] - 1.0, lower[:, 1] - 0.5), 1.0, rtol=1e-15)
+    assert lower[:, 1].max() <= 0.5  # the lower half of the circle about (1, 0.5)
+    assert sorted(upper[:, 0].round(12).tolist())[::49] == [-1.0, 1.0]  # from t = π to t = 0
+
+
+def test_circles_radii_and_noise_spread() -> None:
+    clean = make_circles(n=100, noise=0.0, factor=0.3, rng=0)
+    radius = np.hypot(*clean.X.T)
+    np.testing.assert_allclose(radius[clean.y == 0], 1.0, rtol=1e-15)
+    np.testing.assert_allclose(radius[clean.y == 1], 0.3, rtol=1e-15)
+    noisy = make_circles(n=20_000, noise=0.1, factor=0.3, rng=1)
+    clean_big = make_circles(n=20_000, noise=0.0, factor=0.3, rng=1)
+    # same seed, same shuffle: the difference is the noise alone
+    residual = noisy.X - clean_big.X
+    assert abs(residual.std() - 0.1) < 0.003  # sd of a sd estimate ≈ 0.1/√(2·40 000) = 0.0004
+
+
+@pytest.mark.parametrize("make", [make_moons, make_circles])
+@pytest.mark.parametrize("seed", [0, 1])
+def test_no_line_separates_moons_or_circles(make, seed) -> None:
+    for noise in (0.0, 0.1):
+        data = make(n=200, noise=noise, rng=seed)
+        assert not _strictly_separable(data.X, data.y)
+
+
+@pytest.mark.parametrize("name", ["make_moons", "make_circles"])
+def test_same_geometry_as_scikit_learn(name) -> None:
+    datasets = pytest.importorskip("sklearn.datasets", reason="compared only where installed")
+    kwargs = {"factor": 0.5} if name == "make_circles" else {}  # scikit-learn's default is 0.8
+    ours = {"make_moons": make_moons, "make_circles": make_circles}[name](
+        n=101, noise=0.0, **kwargs
+    )
+    X, y = getattr(datasets, name)(n_samples=101, noise=0.0, random_state=0, **kwargs)
+    for label in (0, 1):  # the same points, in another order
+
+        def in_order(points):  # sorted on rounded coordinates: ties must not hang on the last bit
+            return points[np.lexsort(np.round(points, 9).T)]
+
+        a, b = in_order(ours.X[ours.y == label]), in_order(X[y == label])
+        np.testing.assert_allclose(a, b, atol=1e-12)
+
+
 def test_sine_data() -> None:
     data = make_sine_data()
     x, y = data.X[:, 0], data.y
@@ -137,6 +196,10 @@ def test_sine_noise_has_the_requested_spread() -> None:
         (lambda: make_classification_2d(n=10.0), TypeError, "n must be an integer"),
         (lambda: make_classification_2d(rng=-1), TypeError, "rng must be a numpy.random.Generator"),
         (lambda: make_sine_data(noise=-0.1), ValueError, r"noise must be in \[0, inf\)"),
+        (lambda: make_moons(n=1), ValueError, r"n must be an integer in \[2, inf\)"),
+        (lambda: make_moons(noise=-1.0), ValueError, r"noise must be in \[0, inf\)"),
+        (lambda: make_circles(factor=1.0), ValueError, r"factor must be in \(0, 1\)"),
+        (lambda: make_circles(rng="a"), TypeError, "rng must be a numpy.random.Generator"),
         (lambda: make_sine_data(n=0), ValueError, "n must be an integer"),
         (lambda: Dataset(np.ones((3, 2)), np.ones(2), ("a", "b"), "t"), ValueError, "y must have"),
         (lambda: Dataset(np.ones((3, 2)), np.ones(3), ("a",), "t"), ValueError, "feature_names"),

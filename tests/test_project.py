@@ -17,7 +17,15 @@ MODEL = [
     "widgets.schedules",
     "widgets.simulate",
     "widgets.theory",
+    "widgets.autodiff",
+    "widgets.network",
+    "widgets.vectorization",
+    "widgets.broadcasting",
     "widgets.models",
+    "widgets.models.computation_graph",
+    "widgets.models.loops_vs_vectors",
+    "widgets.models.broadcasting",
+    "widgets.models.beyond_a_line",
 ]
 
 

@@ -1,6 +1,7 @@
 """Descent's shared package: objectives, optimizers, a simulator and slider-driven explorers.
 
-The model layer (objectives, data, optimizers, schedules, simulate, theory) is pure NumPy.
+The model layer (objectives, data, optimizers, schedules, simulate, theory, autodiff, network,
+vectorization, broadcasting, and the explorers' models in ``widgets.models``) is pure NumPy.
 The explorers (``widgets.explorers``, matplotlib + ipywidgets) load on first use, so
 ``import widgets`` stays light and works without a display.
 
@@ -16,7 +17,17 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from .data import WDBC_FEATURES, Dataset, load_wdbc, make_classification_2d, make_sine_data
+from .autodiff import Value
+from .data import (
+    WDBC_FEATURES,
+    Dataset,
+    load_wdbc,
+    make_circles,
+    make_classification_2d,
+    make_moons,
+    make_sine_data,
+)
+from .network import NetworkLoss
 from .objectives import (
     OBJECTIVES,
     DataObjective,
@@ -94,6 +105,7 @@ __all__ = [
     "LRRangeResult",
     "LogCosh1D",
     "LogisticLoss",
+    "NetworkLoss",
     "Objective",
     "Optimizer",
     "PlateauCliff",
@@ -106,6 +118,7 @@ __all__ = [
     "SineRegression",
     "SweepResult",
     "Trajectory",
+    "Value",
     "adagrad",
     "adam",
     "constant",
@@ -116,7 +129,9 @@ __all__ = [
     "load_wdbc",
     "log_sigmoid",
     "lr_range_test",
+    "make_circles",
     "make_classification_2d",
+    "make_moons",
     "make_objective",
     "make_optimizer",
     "make_sine_data",

@@ -21,7 +21,9 @@ __all__ = [
     "WDBC_FEATURES",
     "Dataset",
     "load_wdbc",
+    "make_circles",
     "make_classification_2d",
+    "make_moons",
     "make_sine_data",
 ]
 
@@ -160,13 +162,102 @@ def make_classification_2d(
         while todo.size:  # about a third of the draws fall in the margin; a few rounds suffice
             X[todo] = sign[todo, None] * 1.5 * u + gen.normal(size=(todo.size, 2))
             todo = todo[sign[todo] * (X[todo] @ u) < margin]
-    order = gen.permutation(n)
+    return _shuffled_2d(X, y, gen, f"{n} synthetic 2-D points in two {kind} Gaussian clouds.")
+
+
+def make_moons(n: int = 200, noise: float = 0.2, rng: np.random.Generator | int = 0) -> Dataset:
+    """Two interleaving half circles ("two moons"): no straight line separates them.
+
+    Class 0 lies on the upper half of the unit circle, (cos t, sin t), and class 1 on a lower
+    half circle shifted right and down, (1 − cos t, 0.5 − sin t), with t evenly spaced in
+    [0, π]; Gaussian noise of standard deviation ``noise`` is added to both coordinates. The
+    points are shuffled. The geometry is that of scikit-learn's ``make_moons``.
+
+    Args:
+        n: number of points, at least 2 (class 1 gets the extra point when n is odd).
+        noise: standard deviation of the noise, at least 0.
+        rng: a ``numpy.random.Generator`` or an integer seed.
+
+    Returns:
+        A ``Dataset`` with ``X`` of shape ``(n, 2)`` and ``y`` in {0, 1}.
+
+    Example:
+        >>> data = make_moons(n=100, noise=0.1, rng=0)
+        >>> data.X.shape, int(data.y.sum())
+        ((100, 2), 50)
+    """
+    n = check_int("n", n, low=2)
+    noise = check_real("noise", noise, low=0.0)
+    gen = check_rng("rng", rng)
+    n0, n1 = n // 2, n - n // 2
+    t0, t1 = np.linspace(0.0, math.pi, n0), np.linspace(0.0, math.pi, n1)
+    X = np.concatenate(
+        [
+            np.column_stack([np.cos(t0), np.sin(t0)]),
+            np.column_stack([1 - np.cos(t1), 0.5 - np.sin(t1)]),
+        ]
+    )
+    y = np.repeat([0.0, 1.0], [n0, n1])
+    return _noisy_shuffled(X, y, noise, gen, f"{n} points on two interleaving half circles")
+
+
+def make_circles(
+    n: int = 200, noise: float = 0.1, factor: float = 0.5, rng: np.random.Generator | int = 0
+) -> Dataset:
+    """Two concentric circles: class 0 on the unit circle, class 1 on a circle of radius
+    ``factor`` inside it; the best straight line classifies about half the points.
+
+    Each class's points are evenly spaced in angle, t = 2πk/nₖ, then Gaussian noise of standard
+    deviation ``noise`` is added to both coordinates and the points are shuffled. The geometry
+    is that of scikit-learn's ``make_circles``.
+
+    Args:
+        n: number of points, at least 2 (class 1 gets the extra point when n is odd).
+        noise: standard deviation of the noise, at least 0.
+        factor: radius of the inner circle, in (0, 1) (scikit-learn's default is 0.8).
+        rng: a ``numpy.random.Generator`` or an integer seed.
+
+    Returns:
+        A ``Dataset`` with ``X`` of shape ``(n, 2)`` and ``y`` in {0, 1}.
+
+    Example:
+        >>> data = make_circles(n=8, noise=0.0, factor=0.5)
+        >>> sorted(set(np.round(np.hypot(*data.X.T), 12).tolist()))
+        [0.5, 1.0]
+    """
+    n = check_int("n", n, low=2)
+    noise = check_real("noise", noise, low=0.0)
+    factor = check_real("factor", factor, low=0.0, high=1.0, low_open=True, high_open=True)
+    gen = check_rng("rng", rng)
+    n0, n1 = n // 2, n - n // 2
+    t0 = np.linspace(0.0, 2 * math.pi, n0, endpoint=False)
+    t1 = np.linspace(0.0, 2 * math.pi, n1, endpoint=False)
+    X = np.concatenate(
+        [
+            np.column_stack([np.cos(t0), np.sin(t0)]),
+            factor * np.column_stack([np.cos(t1), np.sin(t1)]),
+        ]
+    )
+    y = np.repeat([0.0, 1.0], [n0, n1])
+    return _noisy_shuffled(
+        X, y, noise, gen, f"{n} points on two concentric circles (inner radius {factor:g})"
+    )
+
+
+def _noisy_shuffled(X, y, noise, gen, what) -> Dataset:
+    X = X + gen.normal(0.0, noise, size=X.shape)
+    return _shuffled_2d(X, y, gen, f"{what}, Gaussian noise of standard deviation {noise:g}.")
+
+
+def _shuffled_2d(X, y, gen, description) -> Dataset:
+    """A two-class 2-D data set with its points in a random order (drawn from ``gen``)."""
+    order = gen.permutation(len(y))
     return Dataset(
         X=X[order],
         y=y[order],
         feature_names=("x₁", "x₂"),
         target_name="class",
-        description=f"{n} synthetic 2-D points in two {kind} Gaussian clouds.",
+        description=description,
     )
 
 
