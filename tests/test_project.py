@@ -12,6 +12,9 @@ ROOT = Path(__file__).resolve().parents[1]
 MODEL = [
     "widgets",
     "widgets.objectives",
+    "widgets.multiclass",
+    "widgets.regularization",
+    "widgets._blas",
     "widgets.data",
     "widgets.optimizers",
     "widgets.schedules",
