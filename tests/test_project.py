@@ -21,6 +21,9 @@ MODEL = [
     "widgets.simulate",
     "widgets.theory",
     "widgets.models",
+    "widgets.models.penalty_geometry",
+    "widgets.models.regularization_paths",
+    "widgets.models.softmax_regions",
 ]
 
 

@@ -149,7 +149,7 @@ class SoftmaxLoss(DataObjective):
         design = np.hstack([self.X, np.ones((m, 1))]) if self.fit_bias else self.X
         self._design = _frozen(design)
         self._targets = self.y  # integer labels; DataObjective only needs their count per batch
-        self._onehot = _frozen(np.eye(K)[self.y])
+        self._onehot_t = _frozen(np.eye(K)[:, self.y])  # (K, m): Y transposed
         q = design.shape[1]
         # θ[flat[k, j]] is the coefficient of class k on column j of the design [X, 1]
         flat = np.arange(K * p).reshape(K, p)
@@ -236,42 +236,44 @@ class SoftmaxLoss(DataObjective):
         """A (..., K, q) → θ (..., d), the inverse of ``_coef``."""
         return A.reshape(*A.shape[:-2], -1)[..., self._order]
 
+    # Scores are laid out (points, classes, examples): sums over the K classes are then sums of
+    # K contiguous rows, elementwise, several times faster than reductions along a short last axis.
+
     def _scores_on(self, w, rows):
-        return self._design[rows] @ np.swapaxes(self._coef(w), -1, -2)  # (n, b, K)
+        return self._coef(w) @ self._design[rows].T  # (n, K, b)
 
     def _data_value_on(self, w, rows):
         z = self._scores_on(w, rows)
-        top = z.max(axis=-1, keepdims=True)
-        lse = top[..., 0] + np.log(np.exp(z - top).sum(axis=-1))
-        picked = np.take_along_axis(z, self.y[rows][None, :, None], axis=-1)[..., 0]
+        top = z.max(axis=-2, keepdims=True)
+        lse = top[..., 0, :] + np.log(np.exp(z - top).sum(axis=-2))
+        picked = np.take_along_axis(z, self.y[rows][None, None, :], axis=-2)[..., 0, :]
         return (lse - picked).mean(axis=-1)
 
     def _residual(self, w, rows):
-        """P − Y on the rows: (n, b, K)."""
-        return softmax(self._scores_on(w, rows)) - self._onehot[rows]
+        """P − Y on the rows: (n, K, b)."""
+        return softmax(self._scores_on(w, rows), axis=-2) - self._onehot_t[:, rows]
 
     def _data_grad_on(self, w, rows):
         phi = self._design[rows]
-        R = self._residual(w, rows)
-        return self._flatten(np.swapaxes(R, -1, -2) @ phi / phi.shape[0])
+        return self._flatten(self._residual(w, rows) @ phi / phi.shape[0])
 
     def _data_hessian_on(self, w, rows):
         phi = self._design[rows]
-        P = softmax(self._scores_on(w, rows))  # (n, b, K)
-        n, b, K = P.shape
+        P = softmax(self._scores_on(w, rows), axis=-2)  # (n, K, b)
+        n, K, b = P.shape
         q = self._q
         # Σᵢ (diag(pᵢ) − pᵢpᵢᵀ) ⊗ x̃ᵢx̃ᵢᵀ, class-major: the ppᵀ part as a Gram matrix of pᵢ ⊗ x̃ᵢ
-        px = (P[..., :, None] * phi[None, :, None, :]).reshape(n, b, K * q)
+        px = (P[..., None] * phi[None, None, :, :]).transpose(0, 2, 1, 3).reshape(n, b, K * q)
         H = -np.einsum("nia,nib->nab", px, px)
-        diag = np.einsum("nik,ij,il->nkjl", P, phi, phi)  # (n, K, q, q)
+        diag = np.einsum("nki,ij,il->nkjl", P, phi, phi)  # (n, K, q, q)
         H = H.reshape(n, K, q, K, q)
         H[:, np.arange(K), :, np.arange(K), :] += diag.transpose(1, 0, 2, 3)
         H = H.reshape(n, K * q, K * q)[:, self._order][:, :, self._order] / b
         return 0.5 * (H + H.swapaxes(-1, -2))
 
     def _example_data_grads(self, w):
-        R = self._residual(w.reshape(-1, self.dim), slice(None))  # (n, m, K)
-        per = R[..., :, None] * self._design[None, :, None, :]  # (n, m, K, q)
+        R = self._residual(w.reshape(-1, self.dim), slice(None))  # (n, K, m)
+        per = R.swapaxes(-1, -2)[..., None] * self._design[None, :, None, :]  # (n, m, K, q)
         return self._flatten(per).reshape(*w.shape[:-1], self.n_examples, self.dim)
 
     def _phi(self, X: ArrayLike) -> np.ndarray:
