@@ -1,7 +1,12 @@
 """Descent's shared package: objectives, optimizers, a simulator and slider-driven explorers.
 
+<<<<<<< HEAD
 The model layer (objectives, data, optimizers, schedules, simulate, theory, autodiff, network,
 vectorization, broadcasting, and the explorers' models in ``widgets.models``) is pure NumPy.
+=======
+The model layer (objectives, multiclass, regularization, data, optimizers, schedules, simulate,
+theory, models) is pure NumPy.
+>>>>>>> m07
 The explorers (``widgets.explorers``, matplotlib + ipywidgets) load on first use, so
 ``import widgets`` stays light and works without a display.
 
@@ -17,6 +22,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+<<<<<<< HEAD
 from .autodiff import Value
 from .data import (
     WDBC_FEATURES,
@@ -28,6 +34,20 @@ from .data import (
     make_sine_data,
 )
 from .network import NetworkLoss
+=======
+from .data import (
+    PENGUIN_FEATURES,
+    PENGUIN_SPECIES,
+    WDBC_FEATURES,
+    Dataset,
+    balanced_sample_weight,
+    load_penguins,
+    load_wdbc,
+    make_classification_2d,
+    make_sine_data,
+)
+from .multiclass import SoftmaxLoss, log_softmax, softmax
+>>>>>>> m07
 from .objectives import (
     OBJECTIVES,
     DataObjective,
@@ -46,6 +66,7 @@ from .objectives import (
     make_objective,
     sigmoid,
     sine_regression,
+    soft_threshold,
     wdbc_logistic,
 )
 from .optimizers import (
@@ -57,9 +78,20 @@ from .optimizers import (
     make_optimizer,
     momentum,
     needs_hessian,
+    needs_prox,
     nesterov,
     newton,
+    proximal_gd,
     rmsprop,
+)
+from .regularization import (
+    PENALTIES,
+    PenalizedFit,
+    RegularizationPath,
+    fit_penalized,
+    penalty_strengths,
+    regularization_path,
+    to_sklearn_c,
 )
 from .schedules import LRRangeResult, constant, cosine, exponential, lr_range_test, step_decay
 from .simulate import (
@@ -97,6 +129,9 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "OBJECTIVES",
     "OPTIMIZERS",
+    "PENALTIES",
+    "PENGUIN_FEATURES",
+    "PENGUIN_SPECIES",
     "WDBC_FEATURES",
     "DataObjective",
     "Dataset",
@@ -108,26 +143,33 @@ __all__ = [
     "NetworkLoss",
     "Objective",
     "Optimizer",
+    "PenalizedFit",
     "PlateauCliff",
     "Quadratic1D",
     "Quadratic2D",
     "QuadraticTheory",
     "Quartic1D",
+    "RegularizationPath",
     "Rosenbrock",
     "Saddle",
     "SineRegression",
+    "SoftmaxLoss",
     "SweepResult",
     "Trajectory",
     "Value",
     "adagrad",
     "adam",
+    "balanced_sample_weight",
     "constant",
     "cosine",
     "exponential",
+    "fit_penalized",
     "full_batch",
     "gd",
+    "load_penguins",
     "load_wdbc",
     "log_sigmoid",
+    "log_softmax",
     "lr_range_test",
     "make_circles",
     "make_classification_2d",
@@ -138,15 +180,22 @@ __all__ = [
     "minibatch",
     "momentum",
     "needs_hessian",
+    "needs_prox",
     "nesterov",
     "newton",
+    "penalty_strengths",
+    "proximal_gd",
     "quadratic_theory",
+    "regularization_path",
     "rmsprop",
     "sigmoid",
     "simulate",
     "sine_regression",
+    "soft_threshold",
+    "softmax",
     "step_decay",
     "stochastic",
     "sweep",
+    "to_sklearn_c",
     "wdbc_logistic",
 ]
