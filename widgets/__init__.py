@@ -1,12 +1,8 @@
 """Descent's shared package: objectives, optimizers, a simulator and slider-driven explorers.
 
-<<<<<<< HEAD
-The model layer (objectives, data, optimizers, schedules, simulate, theory, autodiff, network,
-vectorization, broadcasting, and the explorers' models in ``widgets.models``) is pure NumPy.
-=======
 The model layer (objectives, multiclass, regularization, data, optimizers, schedules, simulate,
-theory, models) is pure NumPy.
->>>>>>> m07
+theory, autodiff, network, vectorization, broadcasting, and the explorers' models in
+``widgets.models``) is pure NumPy.
 The explorers (``widgets.explorers``, matplotlib + ipywidgets) load on first use, so
 ``import widgets`` stays light and works without a display.
 
@@ -22,19 +18,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-<<<<<<< HEAD
 from .autodiff import Value
-from .data import (
-    WDBC_FEATURES,
-    Dataset,
-    load_wdbc,
-    make_circles,
-    make_classification_2d,
-    make_moons,
-    make_sine_data,
-)
-from .network import NetworkLoss
-=======
 from .data import (
     PENGUIN_FEATURES,
     PENGUIN_SPECIES,
@@ -43,11 +27,13 @@ from .data import (
     balanced_sample_weight,
     load_penguins,
     load_wdbc,
+    make_circles,
     make_classification_2d,
+    make_moons,
     make_sine_data,
 )
 from .multiclass import SoftmaxLoss, log_softmax, softmax
->>>>>>> m07
+from .network import NetworkLoss
 from .objectives import (
     OBJECTIVES,
     DataObjective,
