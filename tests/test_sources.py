@@ -147,3 +147,24 @@ def test_check_mode_names_a_stale_file(tmp_path, monkeypatch, capsys):
     assert "stale: lessons/01_x.ipynb" in out and build.COMMAND in out
     assert build.main([]) == 0 and stale.read_text() == "new\n"
     assert build.main(["--check"]) == 0
+
+
+@pytest.mark.parametrize("src", build.sources(), ids=lambda p: p.stem)
+def test_every_exercise_has_a_worked_solution(src):
+    """Each exercise's solution explains its reasoning: a Markdown solution cell, in words and
+    formulas, kept in the solution and dropped from the lesson."""
+    nb = nbformat.read(src, as_version=4)
+    labels = [m for c in nb.cells if c.cell_type == "code" for m in LABEL.findall(c.source)]
+    written = {
+        c.metadata["nbgrader"]["grade_id"]: c.source
+        for c in nb.cells
+        if c.cell_type == "markdown" and c.metadata.get("nbgrader", {}).get("solution")
+    }
+    for label in labels:
+        text = written.get(f"{label}_reasoning")
+        assert text, f"{src.name}: {label} has no worked solution (grade_id {label}_reasoning)"
+        assert len(text.split()) >= 80 and "$" in text, f"{label}: reasoning too thin: {text!r}"
+    lesson = (build.LESSONS / src.name).read_text()
+    solution = (build.SOLUTIONS / src.name).read_text()
+    for label in labels:
+        assert f"{label}-reasoning" in solution and f"{label}-reasoning" not in lesson
