@@ -16,7 +16,7 @@ from ..data import load_wdbc, make_classification_2d
 from ..objectives import LogisticLoss, log_sigmoid, wdbc_logistic
 from ..optimizers import newton
 from ..simulate import simulate
-from ._core import Wrong, call, exercise
+from ._core import Choice, Form, Number, Wrong, call, exercise
 from ._core import number as _number
 from ._core import numbers as _numbers
 
@@ -64,6 +64,7 @@ def tiny_log_likelihood() -> float:
 
 @exercise(
     "ex_01_1",
+    form=Form((Number("log L (natural log)"),)),
     hint="for each example compute z = w·x + b, then p = σ(z); the example "
     "contributes log p if y = 1 and log(1 − p) if y = 0; add the three logs (natural log).",
 )
@@ -104,6 +105,7 @@ def _check_tiny(answer) -> str:
 
 @exercise(
     "ex_01_2",
+    form=Form((Number("(a) odds"), Number("(b) log-odds z"), Number("(c) factor on the odds"))),
     hint="odds = p/(1 − p); log-odds = ln(odds) = z; a weight w adds w to z for "
     "each unit of its feature, so it multiplies the odds by e^w.",
 )
@@ -141,6 +143,7 @@ def _check_odds(answer) -> str:
 
 @exercise(
     "ex_01_3",
+    form=Form((Number("x₂ on the boundary"), Number("x₂ on the line ŷ = 0.9"))),
     hint="on the boundary z = w₁x₁ + w₂x₂ + b = 0; on the p = 0.9 line "
     "z = ln(0.9/0.1) = ln 9. Put x₁ = 0.5 and solve each for x₂.",
 )
@@ -252,6 +255,14 @@ def _check_mean_nll(answer) -> str:
 
 @exercise(
     "ex_01_5",
+    form=Form(
+        (
+            Choice(
+                "higher likelihood",
+                (("w_A = (4, 1)", "A"), ("w_B = (12, 3)", "B"), ("equal", "equal")),
+            ),
+        )
+    ),
     hint="both vectors point the same way, so they draw the same boundary and "
     "make the same mistakes; what changes is how confident the mistakes are.",
 )
@@ -300,6 +311,7 @@ def separable_fit(l2: float) -> np.ndarray:
 
 @exercise(
     "ex_01_6",
+    form=Form((Number("L2 strength λ"),)),
     hint="‖w*‖ shrinks as λ grows; try λ = 0.01, 0.1, 1 with simulate(loss, "
     "newton(), steps=100) and narrow it down.",
 )

@@ -16,7 +16,7 @@ from ..data import load_wdbc
 from ..objectives import Himmelblau, LogisticLoss, sigmoid, sine_regression, wdbc_logistic
 from ..optimizers import newton
 from ..simulate import simulate
-from ._core import Wrong, call, exercise
+from ._core import Choice, Form, Number, Wrong, call, exercise
 from ._core import number as _number
 
 __all__ = [
@@ -72,6 +72,14 @@ def _polished_stationary_points() -> np.ndarray:
 
 #: ex_05_3: the nine stationary points of Himmelblau's function (∇f = 0 to about 1e-13)
 STATIONARY_POINTS = _polished_stationary_points()
+#: the options of ex_05_3 in a form
+_KIND_CHOICES = (("minimum", "minimum"), ("maximum", "maximum"), ("saddle", "saddle"))
+
+
+def _newton_norms_text() -> str:
+    """What the cell of ex_05_5 prints, for a form in a dashboard (which hides the cell)."""
+    first = simulate(wdbc_logistic(), newton(), NEWTON_START, steps=4, tol=None)
+    return "‖∇f‖ at steps 0–4: " + ", ".join(f"{v:.3e}" for v in first.grad_norm)
 
 
 # --------------------------------------------------------------------------------------------
@@ -100,6 +108,7 @@ def _fmt(v: np.ndarray, digits: int = 4) -> str:
 
 @exercise(
     "ex_05_1",
+    form=Form((Number("w₁, first entry"), Number("w₁, second entry")), pack=np.array),
     hint="∇f(w) = Aw − b and H = A, so w₁ = w₀ − A⁻¹(Aw₀ − b); "
     "np.linalg.solve(A, g) computes A⁻¹g without forming the inverse.",
 )
@@ -230,6 +239,10 @@ _KIND_WORDS = {
 
 @exercise(
     "ex_05_3",
+    form=Form(
+        tuple(Choice(f"point ({p[0]:.3f}, {p[1]:.3f})", _KIND_CHOICES) for p in STATIONARY_POINTS),
+        pack=list,
+    ),
     hint="np.linalg.eigvalsh(f.hessian(p)) gives the eigenvalues at p: all > 0 is a "
     "minimum, all < 0 a maximum, mixed signs a saddle.",
 )
@@ -274,6 +287,7 @@ def _check_classification(answer) -> str:
 
 @exercise(
     "ex_05_4",
+    form=Form((Number("longest semi-axis"), Number("shortest semi-axis"))),
     hint="along the unit eigenvector uᵢ the model is ½λᵢt²; set it equal to the level c "
     "and solve for t: t = √(2c/λᵢ). The smallest eigenvalue gives the longest axis.",
 )
@@ -319,6 +333,10 @@ def newton_steps(tol: float, start=NEWTON_START) -> int:
 
 @exercise(
     "ex_05_5",
+    form=Form(
+        (Number("steps to ‖∇f‖ < 1e-4"), Number("steps to ‖∇f‖ < 1e-12")),
+        info=_newton_norms_text,
+    ),
     hint="near the minimum e_{k+1} ≈ C·e_k²: estimate C from the last two gradient "
     "norms you printed, then square and multiply step by step until you pass each tolerance.",
 )
@@ -357,6 +375,7 @@ def _check_newton_prediction(answer) -> str:
 
 @exercise(
     "ex_05_6",
+    form=Form((Number("smallest damping λ"),)),
     hint="the eigenvalues of H + λI are λᵢ + λ; all of them are positive once λ exceeds "
     "−λmin. Compute np.linalg.eigvalsh(loss.hessian(w)).",
 )

@@ -16,7 +16,7 @@ from ..objectives import Quadratic2D, Rosenbrock, Saddle
 from ..optimizers import adam, gd, momentum, nesterov
 from ..simulate import simulate
 from ..theory import quadratic_theory
-from ._core import Wrong, call, exercise
+from ._core import Choice, Form, Number, Wrong, call, exercise
 from ._core import number as _number
 
 __all__ = [
@@ -54,6 +54,11 @@ RACE_CHOICES = {
     "d": "Curvature: Adam's v̂ estimates the Hessian, so Adam steps along the eigenvector of "
     "negative curvature.",
 }
+
+
+def _race_choices_text() -> str:
+    """The four explanations of ex_06_6, for a form in a dashboard."""
+    return "\n".join(f"({k}) {v}" for k, v in RACE_CHOICES.items())
 
 
 def _array(name: str, value, shape: tuple[int, ...]) -> np.ndarray:
@@ -226,6 +231,7 @@ def bowl_steps(mu: float) -> int | None:
 
 @exercise(
     "ex_06_3",
+    form=Form((Number("best momentum μ"),)),
     hint="sweep(momentum_bowl(), 'momentum', [BOWL_LR], momenta=np.linspace(0, 0.95, 96)) "
     "counts the steps for every μ at once; pick the μ with the fewest (−1 means never).",
 )
@@ -413,6 +419,15 @@ def escape_steps(name: str, start=RACE_START, **settings) -> int | None:
 
 @exercise(
     "ex_06_6",
+    form=Form(
+        (
+            Choice(
+                "explanation",
+                tuple((f"({k}) {v.split(':')[0]}", k) for k, v in RACE_CHOICES.items()),
+            ),
+        ),
+        info=_race_choices_text,
+    ),
     hint="look at Adam's state along w₂ in the race: v̂ is about g², so m̂/√v̂ is about ±1 "
     "whatever the size of g. Would Adam with b1 = 0 (no first moment) be slower?",
 )
