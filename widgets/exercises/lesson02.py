@@ -140,7 +140,7 @@ def _check_stable_sigmoid(answer) -> str:
 @exercise(
     "ex_02_3",
     hint="z = X @ w + b has shape (m,); r = σ(z) − y has shape (m,); the "
-    "weight gradient is X.T @ r / m, shape (p,); the bias gradient is r.mean(), a number.",
+    "weight gradient is X.T @ r / m, shape (d,); the bias gradient is r.mean(), a number.",
 )
 def _check_gradient(answer) -> str:
     if not callable(answer):
@@ -171,7 +171,7 @@ def _check_gradient(answer) -> str:
                     f"dw has shape (m, p) = {dw.shape}: these are the per-example "
                     "gradients; average them over the examples"
                 )
-            raise Wrong(f"dw should have shape (p,) = ({p},) like w, got {dw.shape}")
+            raise Wrong(f"dw should have shape (d,) = ({p},) like w, got {dw.shape}")
         if db.shape != ():
             raise Wrong(
                 f"db should be one number (the bias is one parameter), got shape {db.shape}"
@@ -270,7 +270,7 @@ def central_difference_error(h: float | np.ndarray, z: float = H_POINT) -> np.nd
 
 
 def best_h_theory(z: float = H_POINT) -> float:
-    """h* = (3ε|σ(z)| / |σ‴(z)|)^(1/3), balancing truncation h²|σ‴|/6 against rounding ε|σ|/h."""
+    """h* = (3ε_mach|σ(z)| / |σ‴(z)|)^(1/3): truncation h²|σ‴|/6 against rounding ε_mach|σ|/h."""
     s = float(sigmoid(z))
     third = _slope(z) * (1.0 - 6.0 * s + 6.0 * s * s)
     return (3.0 * EPS * s / abs(third)) ** (1.0 / 3.0)
@@ -280,7 +280,7 @@ def best_h_theory(z: float = H_POINT) -> float:
     "ex_02_5",
     form=Form((Number("best step h"),)),
     hint="compute the error for h = np.logspace(-12, -1, 111) and take the h "
-    "with the smallest one; theory says about ε^(1/3) ≈ 6e−6.",
+    "with the smallest one; theory says about ε_mach^(1/3) ≈ 6e−6.",
 )
 def _check_best_h(answer) -> str:
     h = _number("h", answer)
@@ -295,11 +295,11 @@ def _check_best_h(answer) -> str:
         )
     if h < scale / 10:
         raise Wrong(
-            f"h = {h:.1e} is too small: rounding error ≈ ε|σ|/h dominates (error "
+            f"h = {h:.1e} is too small: rounding error ≈ ε_mach|σ|/h dominates (error "
             f"{err:.1e}); try larger steps"
         )
     return (
-        f"h = {h:.1e} is within a factor 10 of ε^(1/3) = {scale:.1e} (the theory's optimum "
+        f"h = {h:.1e} is within a factor 10 of ε_mach^(1/3) = {scale:.1e} (the theory's optimum "
         f"at z = {H_POINT:g} is {best_h_theory():.1e}); the error there is {err:.1e}, "
         f"against {float(central_difference_error(1e-3)):.1e} at h = 1e-3 and "
         f"{float(central_difference_error(1e-11)):.1e} at h = 1e-11."

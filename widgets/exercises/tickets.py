@@ -537,9 +537,9 @@ number_question(
     "gradient. How long is it, in units of α?",
     "first step / α",
     _adam_first_step,
-    hint="with a steady g the corrected moments are m̂ = g and v̂ = g².",
+    hint="with a steady g the corrected moments are ĝ = g and ŝ = g².",
     explain=lambda s: (
-        f"m̂/√v̂ = g/|g|: the step is α·sign(g), length {s:.3g}·α, whatever the size of g."
+        f"ĝ/√ŝ = g/|g|: the step is α·sign(g), length {s:.3g}·α, whatever the size of g."
     ),
     slips=(
         (
