@@ -11,7 +11,7 @@
 3. executes every lesson notebook (lessons/[0-9][0-9]_*.ipynb) in that environment;
 4. starts a Jupyter server as Binder does (through binder/start) and checks that it answers the
    Voila landing page with the course's template, the first lesson's dashboard and JupyterLab;
-5. starts the stand-alone `voila lessons/` of the README and checks that it answers too.
+5. starts the stand-alone `voila lessons/` of docs/deploying.md and checks that it answers too.
 
 --require-runtime makes a missing runtime Python an error instead of a fallback.
 Only 127.0.0.1 is contacted, apart from the package index; every wait is bounded.
@@ -309,7 +309,7 @@ def main(argv: list[str] | None = None) -> int:
         stop(processes.pop())
         done(t)
 
-        t = step("5. stand-alone `voila lessons/` (the README's command) answers")
+        t = step("5. stand-alone `voila lessons/` (docs/deploying.md) answers")
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         voila = [
