@@ -17,6 +17,7 @@ MODEL = [
     "widgets.schedules",
     "widgets.simulate",
     "widgets.theory",
+    "widgets.metrics",
     "widgets.models",
 ]
 
