@@ -18,6 +18,8 @@ MODEL = [
     "widgets.simulate",
     "widgets.theory",
     "widgets.metrics",
+    "widgets.calibration",
+    "widgets.sampling",
     "widgets.models",
 ]
 
