@@ -21,6 +21,9 @@ MODEL = [
     "widgets.calibration",
     "widgets.sampling",
     "widgets.models",
+    "widgets.models.threshold",
+    "widgets.models.imbalance",
+    "widgets.models.calibration",
 ]
 
 

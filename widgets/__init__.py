@@ -1,6 +1,7 @@
 """Descent's shared package: objectives, optimizers, a simulator and slider-driven explorers.
 
-The model layer (objectives, data, optimizers, schedules, simulate, theory) is pure NumPy.
+The model layer (objectives, data, optimizers, schedules, simulate, theory, and for judging a
+classifier metrics, calibration and sampling) is pure NumPy.
 The explorers (``widgets.explorers``, matplotlib + ipywidgets) load on first use, so
 ``import widgets`` stays light and works without a display.
 
@@ -16,7 +17,27 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from .calibration import (
+    IsotonicFit,
+    PlattFit,
+    PlattLoss,
+    isotonic_regression,
+    platt_scaling,
+    platt_targets,
+    pool_adjacent_violators,
+)
 from .data import WDBC_FEATURES, Dataset, load_wdbc, make_classification_2d, make_sine_data
+from .metrics import (
+    average_precision,
+    brier_score,
+    calibration_curve,
+    confusion_matrix,
+    log_loss,
+    precision_recall_curve,
+    precision_recall_f1,
+    roc_auc,
+    roc_curve,
+)
 from .objectives import (
     OBJECTIVES,
     DataObjective,
@@ -49,6 +70,12 @@ from .optimizers import (
     nesterov,
     newton,
     rmsprop,
+)
+from .sampling import (
+    oversample_then_split,
+    random_oversample,
+    stratified_split,
+    subsample_to_fraction,
 )
 from .schedules import LRRangeResult, constant, cosine, exponential, lr_range_test, step_decay
 from .simulate import (
@@ -91,12 +118,15 @@ __all__ = [
     "Dataset",
     "GradientOracle",
     "Himmelblau",
+    "IsotonicFit",
     "LRRangeResult",
     "LogCosh1D",
     "LogisticLoss",
     "Objective",
     "Optimizer",
     "PlateauCliff",
+    "PlattFit",
+    "PlattLoss",
     "Quadratic1D",
     "Quadratic2D",
     "QuadraticTheory",
@@ -108,12 +138,18 @@ __all__ = [
     "Trajectory",
     "adagrad",
     "adam",
+    "average_precision",
+    "brier_score",
+    "calibration_curve",
+    "confusion_matrix",
     "constant",
     "cosine",
     "exponential",
     "full_batch",
     "gd",
+    "isotonic_regression",
     "load_wdbc",
+    "log_loss",
     "log_sigmoid",
     "lr_range_test",
     "make_classification_2d",
@@ -125,13 +161,24 @@ __all__ = [
     "needs_hessian",
     "nesterov",
     "newton",
+    "oversample_then_split",
+    "platt_scaling",
+    "platt_targets",
+    "pool_adjacent_violators",
+    "precision_recall_curve",
+    "precision_recall_f1",
     "quadratic_theory",
+    "random_oversample",
     "rmsprop",
+    "roc_auc",
+    "roc_curve",
     "sigmoid",
     "simulate",
     "sine_regression",
     "step_decay",
     "stochastic",
+    "stratified_split",
+    "subsample_to_fraction",
     "sweep",
     "wdbc_logistic",
 ]
