@@ -1,8 +1,8 @@
 """Descent's shared package: objectives, optimizers, a simulator and slider-driven explorers.
 
 The model layer (objectives, multiclass, regularization, data, optimizers, schedules, simulate,
-theory, autodiff, network, vectorization, broadcasting, and the explorers' models in
-``widgets.models``) is pure NumPy.
+theory, metrics, calibration, sampling, autodiff, network, vectorization, broadcasting, and the
+explorers' models in ``widgets.models``) is pure NumPy.
 The explorers (``widgets.explorers``, matplotlib + ipywidgets) load on first use, so
 ``import widgets`` stays light and works without a display.
 
@@ -19,6 +19,15 @@ import importlib
 from typing import Any
 
 from .autodiff import Value
+from .calibration import (
+    IsotonicFit,
+    PlattFit,
+    PlattLoss,
+    isotonic_regression,
+    platt_scaling,
+    platt_targets,
+    pool_adjacent_violators,
+)
 from .data import (
     PENGUIN_FEATURES,
     PENGUIN_SPECIES,
@@ -31,6 +40,17 @@ from .data import (
     make_classification_2d,
     make_moons,
     make_sine_data,
+)
+from .metrics import (
+    average_precision,
+    brier_score,
+    calibration_curve,
+    confusion_matrix,
+    log_loss,
+    precision_recall_curve,
+    precision_recall_f1,
+    roc_auc,
+    roc_curve,
 )
 from .multiclass import SoftmaxLoss, log_softmax, softmax
 from .network import NetworkLoss
@@ -79,6 +99,12 @@ from .regularization import (
     regularization_path,
     to_sklearn_c,
 )
+from .sampling import (
+    oversample_then_split,
+    random_oversample,
+    stratified_split,
+    subsample_to_fraction,
+)
 from .schedules import LRRangeResult, constant, cosine, exponential, lr_range_test, step_decay
 from .simulate import (
     GradientOracle,
@@ -123,6 +149,7 @@ __all__ = [
     "Dataset",
     "GradientOracle",
     "Himmelblau",
+    "IsotonicFit",
     "LRRangeResult",
     "LogCosh1D",
     "LogisticLoss",
@@ -131,6 +158,8 @@ __all__ = [
     "Optimizer",
     "PenalizedFit",
     "PlateauCliff",
+    "PlattFit",
+    "PlattLoss",
     "Quadratic1D",
     "Quadratic2D",
     "QuadraticTheory",
@@ -145,15 +174,21 @@ __all__ = [
     "Value",
     "adagrad",
     "adam",
+    "average_precision",
     "balanced_sample_weight",
+    "brier_score",
+    "calibration_curve",
+    "confusion_matrix",
     "constant",
     "cosine",
     "exponential",
     "fit_penalized",
     "full_batch",
     "gd",
+    "isotonic_regression",
     "load_penguins",
     "load_wdbc",
+    "log_loss",
     "log_sigmoid",
     "log_softmax",
     "lr_range_test",
@@ -169,11 +204,20 @@ __all__ = [
     "needs_prox",
     "nesterov",
     "newton",
+    "oversample_then_split",
     "penalty_strengths",
+    "platt_scaling",
+    "platt_targets",
+    "pool_adjacent_violators",
+    "precision_recall_curve",
+    "precision_recall_f1",
     "proximal_gd",
     "quadratic_theory",
+    "random_oversample",
     "regularization_path",
     "rmsprop",
+    "roc_auc",
+    "roc_curve",
     "sigmoid",
     "simulate",
     "sine_regression",
@@ -181,6 +225,8 @@ __all__ = [
     "softmax",
     "step_decay",
     "stochastic",
+    "stratified_split",
+    "subsample_to_fraction",
     "sweep",
     "to_sklearn_c",
     "wdbc_logistic",
