@@ -36,6 +36,7 @@ SETTINGS = {  # learning rates that keep every optimizer stable on the quadratic
     "rmsprop": dict(learning_rate=0.01),
     "adam": dict(learning_rate=0.05),
     "newton": dict(learning_rate=0.5),
+    "proximal_gd": dict(learning_rate=0.5),
 }
 
 

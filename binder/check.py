@@ -11,7 +11,7 @@
 3. executes every lesson notebook (lessons/[0-9][0-9]_*.ipynb) in that environment;
 4. starts a Jupyter server as Binder does (through binder/start) and checks that it answers the
    Voila landing page with the course's template, the first lesson's dashboard and JupyterLab;
-5. starts the stand-alone `voila lessons/` of the README and checks that it answers too.
+5. starts the stand-alone `voila lessons/` of docs/deploying.md and checks that it answers too.
 
 --require-runtime makes a missing runtime Python an error instead of a fallback.
 Only 127.0.0.1 is contacted, apart from the package index; every wait is bounded.
@@ -29,6 +29,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -103,11 +104,28 @@ def free_port() -> int:
 
 
 def get(url: str, timeout: float = 120.0) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
-            return response.status, response.read().decode("utf-8", "replace")
-    except urllib.error.HTTPError as error:
-        return error.code, ""
+    """GET `url`: (HTTP status, body). The whole answer must arrive within `timeout` seconds:
+    a page that stops half-way (a dashboard whose rendering failed) keeps its socket open with
+    no error, so the socket's own timeout is not enough; a late answer is a TimeoutError."""
+    answer: dict[str, object] = {}
+
+    def fetch() -> None:
+        try:
+            with urllib.request.urlopen(url, timeout=timeout) as response:
+                answer["ok"] = response.status, response.read().decode("utf-8", "replace")
+        except urllib.error.HTTPError as error:
+            answer["ok"] = error.code, ""
+        except OSError as error:
+            answer["error"] = error
+
+    reader = threading.Thread(target=fetch, daemon=True)
+    reader.start()
+    reader.join(timeout)
+    if reader.is_alive():
+        raise TimeoutError(f"{url} did not finish answering within {timeout:.0f} s")
+    if "error" in answer:
+        raise answer["error"]
+    return answer["ok"]
 
 
 def serve(cmd: list[str], probe: str, env: dict, log: Path, timeout: float = 90.0):
@@ -140,8 +158,13 @@ def stop(process: subprocess.Popen) -> None:
         process.wait(timeout=30)
 
 
-def check_dashboard(url: str, what: str) -> None:
-    status, html = get(url)
+def check_dashboard(url: str, what: str, log: Path) -> None:
+    """The dashboard at `url` renders in full with the course's template; `log` is the server's."""
+    try:
+        status, html = get(url)
+    except TimeoutError as error:
+        tail = log.read_text()[-4000:]
+        raise SystemExit(f"FAILED: {what}: {error}; the server's log:\n{tail}") from None
     if status != 200:
         raise SystemExit(f"FAILED: {what}: HTTP {status} for {url}")
     if "templates/descent/static" not in html:
@@ -295,13 +318,16 @@ def main(argv: list[str] | None = None) -> int:
             )
         )
         check_dashboard(
-            f"{base}/voila/render/lessons/00_course_map.ipynb?token={token}", "Binder landing page"
+            f"{base}/voila/render/lessons/00_course_map.ipynb?token={token}",
+            "Binder landing page",
+            work / "jupyter-server.log",
         )
         first = next((p for p in LESSONS if not p.name.startswith("00_")), None)
         if first is not None:
             check_dashboard(
                 f"{base}/voila/render/lessons/{first.name}?token={token}",
                 f"Binder dashboard of {first.name}",
+                work / "jupyter-server.log",
             )
         status, html = get(f"{base}/lab/tree/lessons/{LESSONS[-1].name}?token={token}")
         if status != 200 or not re.search(r"JupyterLab", html):
@@ -309,7 +335,7 @@ def main(argv: list[str] | None = None) -> int:
         stop(processes.pop())
         done(t)
 
-        t = step("5. stand-alone `voila lessons/` (the README's command) answers")
+        t = step("5. stand-alone `voila lessons/` (docs/deploying.md) answers")
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         voila = [
@@ -321,7 +347,11 @@ def main(argv: list[str] | None = None) -> int:
             "lessons/",
         ]
         processes.append(serve(voila, f"{base}/", env, work / "voila.log"))
-        check_dashboard(f"{base}/voila/render/00_course_map.ipynb", "stand-alone landing page")
+        check_dashboard(
+            f"{base}/voila/render/00_course_map.ipynb",
+            "stand-alone landing page",
+            work / "voila.log",
+        )
         stop(processes.pop())
         done(t)
     finally:

@@ -125,6 +125,11 @@ GRID = {
     ("newton", "ill-conditioned"): (dict(), 5),  # 1
     ("newton", "rosenbrock"): (dict(), 20),  # 6
     ("newton", "wdbc"): (dict(), 20),  # 6
+    # on smooth objectives (no L1 part) the proximal step is the gradient step: gd's settings
+    ("proximal_gd", "parabola"): (dict(learning_rate=0.5), 100),  # 22
+    ("proximal_gd", "ill-conditioned"): (dict(learning_rate=1.5), 1000),  # 350
+    ("proximal_gd", "rosenbrock"): (dict(learning_rate=1.5e-3), 30_000),  # 21374
+    ("proximal_gd", "wdbc"): (dict(learning_rate=1.0), 2000),  # 716
 }
 
 

@@ -10,8 +10,11 @@ import pytest
 from scipy.optimize import linprog
 
 from widgets.data import (
+    PENGUIN_FEATURES,
+    PENGUIN_SPECIES,
     WDBC_FEATURES,
     Dataset,
+    load_penguins,
     load_wdbc,
     make_circles,
     make_classification_2d,
@@ -210,3 +213,66 @@ def test_sine_noise_has_the_requested_spread() -> None:
 def test_invalid_arguments_raise(call, error, match) -> None:
     with pytest.raises(error, match=match):
         call()
+
+
+# -- Palmer penguins ------------------------------------------------------------------------------
+
+
+def test_penguins_csv_is_the_documented_file():
+    import hashlib
+
+    source = resources.files("widgets").joinpath("data", "penguins.csv")
+    digest = hashlib.sha256(source.read_bytes()).hexdigest()
+    readme = resources.files("widgets").joinpath("data", "README.md").read_text(encoding="utf-8")
+    assert digest in readme.replace("\n", "")
+
+
+def test_penguins_counts_missing_rows_and_labels():
+    data = load_penguins()
+    assert data.X.shape == (342, 4) and data.feature_names == PENGUIN_FEATURES
+    assert data.class_names == PENGUIN_SPECIES == ("Adelie", "Chinstrap", "Gentoo")
+    assert np.bincount(data.y.astype(int)).tolist() == [151, 68, 123]
+    assert "2 of 344 rows dropped" in data.description
+    with pytest.raises(ValueError, match=r"rows \[3, 271\].*missing='drop'"):
+        load_penguins(missing="raise")
+
+
+def test_penguins_raw_values_match_the_file():
+    raw = load_penguins(standardize=False)
+    # the first row of the file, and the last (row 343; rows 3 and 271 were dropped)
+    np.testing.assert_array_equal(raw.X[0], [39.1, 18.7, 181.0, 3750.0])
+    np.testing.assert_array_equal(raw.X[-1], [50.2, 18.7, 198.0, 3775.0])
+    assert raw.y[0] == 0 and raw.y[-1] == 1  # Adelie, Chinstrap
+    some = load_penguins(["body_mass_g", "bill_length_mm"], standardize=False)
+    np.testing.assert_array_equal(some.X, raw.X[:, [3, 0]])
+
+
+def test_penguins_standardised_with_population_std():
+    data = load_penguins()
+    np.testing.assert_allclose(data.X.mean(axis=0), 0.0, atol=1e-14)
+    np.testing.assert_allclose(data.X.std(axis=0, ddof=0), 1.0, rtol=1e-13)
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        (dict(features=["beak"]), ValueError, "unknown feature 'beak'; valid values are"),
+        (dict(features=[]), ValueError, "features must name at least one column"),
+        (dict(features=["body_mass_g"] * 2), ValueError, "features must not repeat"),
+        (
+            dict(missing="mean"),
+            ValueError,
+            "unknown missing 'mean'; valid values are: 'drop', 'raise'",
+        ),
+        (dict(standardize=1), TypeError, "standardize must be True or False"),
+    ],
+)
+def test_penguins_bad_arguments(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        load_penguins(**kwargs)
+
+
+def test_dataset_class_names_must_fit_the_labels():
+    Dataset(np.zeros((2, 1)), [0, 2], ("x",), "c", class_names=("a", "b", "c"))
+    with pytest.raises(ValueError, match=r"labels in 0 … 1"):
+        Dataset(np.zeros((2, 1)), [0, 2], ("x",), "c", class_names=("a", "b"))

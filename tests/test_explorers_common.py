@@ -87,6 +87,7 @@ def test_interface(cls):
     assert_healthy(ex)
 
 
+@pytest.mark.slow  # about a minute per explorer: left out of the fast command, run by the full one
 @pytest.mark.parametrize("cls", CLASSES, ids=IDS)
 def test_fuzz_controls(cls):
     ex = cls()
@@ -112,6 +113,7 @@ def test_fuzz_controls(cls):
     run()
 
 
+@pytest.mark.slow  # 1100 redraws per explorer: left out of the fast command, run by the full one
 @pytest.mark.parametrize("cls", CLASSES, ids=IDS)
 def test_no_leak_over_1000_updates(cls):
     ex = cls()

@@ -21,6 +21,7 @@ SECTIONS = [
     "Predict, then run",
     "Exercises",
     "Summary",
+    "Exit ticket",
 ]
 LABEL = re.compile(r"""check\(\s*["'](ex_\d\d_\d+)["']""")
 HIDE_TAG = "hide-in-voila"
@@ -112,3 +113,20 @@ def test_committed_clean(path: Path):
                 f"{path.name}: outputs must be stripped"
             )
         assert "import ipywidgets as " + "widgets" not in source(c)
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda p: p.stem)
+def test_exercises_and_exit_ticket_are_answerable_in_the_dashboard(lesson: Path):
+    """Every exercise's check is followed by its widget, shown in the dashboard (not hidden),
+    and the lesson ends with its exit ticket."""
+    code = [c for c in cells(lesson) if c["cell_type"] == "code"]
+    for k, c in enumerate(code):
+        for label in LABEL.findall(source(c)):
+            widget = code[k + 1]
+            assert source(widget).strip() == f'answer("{label}")', (
+                f"{lesson.name}: the cell after {label}'s check should be answer({label!r})"
+            )
+            assert HIDE_TAG not in widget.get("metadata", {}).get("tags", [])
+    last = code[-1]
+    assert source(last).strip() == f'exit_ticket("{lesson.name[:2]}")'
+    assert HIDE_TAG not in last.get("metadata", {}).get("tags", [])

@@ -408,6 +408,7 @@ PER_RUN = {
     "rmsprop": {"decay": [0.0, 0.5, 0.9, 0.99], "bias_correction": True},
     "adam": {"b1": [0.0, 0.5, 0.9, 0.99], "b2": [0.5, 0.9, 0.99, 0.999]},
     "newton": {"damping": [0.0, 0.1, 1.0, 10.0]},
+    "proximal_gd": {},
 }
 
 
@@ -512,9 +513,18 @@ def test_caller_arrays_are_copied_into_hyperparameters():
 
 
 def test_registry_and_needs_hessian():
-    assert set(OPTIMIZERS) == {"gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "newton"}
+    assert set(OPTIMIZERS) == {
+        "gd",
+        "momentum",
+        "nesterov",
+        "adagrad",
+        "rmsprop",
+        "adam",
+        "newton",
+        "proximal_gd",
+    }
     for name, ctor in OPTIMIZERS.items():
-        opt = ctor() if name not in ("gd", "momentum", "nesterov") else ctor(0.1)
+        opt = ctor() if name not in ("gd", "momentum", "nesterov", "proximal_gd") else ctor(0.1)
         assert isinstance(opt, Optimizer) and opt.name == name
         assert needs_hessian(opt) is (name == "newton")
         assert needs_hessian(name) is (name == "newton")

@@ -9,24 +9,16 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-MODEL = [
-    "widgets",
-    "widgets.objectives",
-    "widgets.data",
-    "widgets.optimizers",
-    "widgets.schedules",
-    "widgets.simulate",
-    "widgets.theory",
-    "widgets.autodiff",
-    "widgets.network",
-    "widgets.vectorization",
-    "widgets.broadcasting",
-    "widgets.models",
-    "widgets.models.computation_graph",
-    "widgets.models.loops_vs_vectors",
-    "widgets.models.broadcasting",
-    "widgets.models.beyond_a_line",
-]
+#: the model layer: every module of the package outside its two view/panel packages
+VIEW_PACKAGES = ("explorers", "exercises")
+MODEL = sorted(
+    "widgets"
+    + "".join(
+        f".{part}" for part in path.relative_to(ROOT / "widgets").with_suffix("").parts
+    ).replace(".__init__", "")
+    for path in (ROOT / "widgets").rglob("*.py")
+    if path.relative_to(ROOT / "widgets").parts[0] not in VIEW_PACKAGES
+)
 
 
 @pytest.mark.parametrize("module", MODEL)

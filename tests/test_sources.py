@@ -147,3 +147,122 @@ def test_check_mode_names_a_stale_file(tmp_path, monkeypatch, capsys):
     assert "stale: lessons/01_x.ipynb" in out and build.COMMAND in out
     assert build.main([]) == 0 and stale.read_text() == "new\n"
     assert build.main(["--check"]) == 0
+
+
+@pytest.mark.parametrize("src", build.sources(), ids=lambda p: p.stem)
+def test_every_exercise_has_a_worked_solution(src):
+    """Each exercise's solution explains its reasoning: a Markdown solution cell, in words and
+    formulas, kept in the solution and dropped from the lesson."""
+    nb = nbformat.read(src, as_version=4)
+    labels = [m for c in nb.cells if c.cell_type == "code" for m in LABEL.findall(c.source)]
+    written = {
+        c.metadata["nbgrader"]["grade_id"]: c.source
+        for c in nb.cells
+        if c.cell_type == "markdown" and c.metadata.get("nbgrader", {}).get("solution")
+    }
+    for label in labels:
+        text = written.get(f"{label}_reasoning")
+        assert text, f"{src.name}: {label} has no worked solution (grade_id {label}_reasoning)"
+        assert len(text.split()) >= 80 and "$" in text, f"{label}: reasoning too thin: {text!r}"
+    lesson = (build.LESSONS / src.name).read_text()
+    solution = (build.SOLUTIONS / src.name).read_text()
+    for label in labels:
+        assert f"{label}-reasoning" in solution and f"{label}-reasoning" not in lesson
+
+
+# --------------------------------------------------------------------------------------------
+# the course map, its thumbnails and the notation
+
+
+def course_map_cells() -> list:
+    return nbformat.read(build.LESSONS / build.COURSE_MAP, as_version=4).cells
+
+
+def test_course_map_is_markdown_only():
+    cells = course_map_cells()
+    assert cells and all(c.cell_type == "markdown" for c in cells), "nothing to run, ever"
+
+
+@pytest.mark.parametrize("src", build.sources(), ids=lambda p: p.stem)
+def test_course_map_describes_every_lesson(src):
+    from tools import course_figures, course_map
+
+    (cell,) = [c for c in course_map_cells() if c.id == f"lesson-{src.name[:2]}"]
+    text = cell.source
+    assert f"]({src.name})" in text and f"](../solutions/{src.name})" in text
+    image = f"images/{src.stem}.png"
+    assert f"]({image})" in text and (build.LESSONS / image).exists()
+    assert course_figures.FIGURES[src.name[:2]][1] in text  # the text alternative
+    lesson = nbformat.read(build.LESSONS / src.name, as_version=4)
+    info = course_map.lesson_info(lesson, src.name, nbformat.read(src, as_version=4).metadata)
+    for outcome in info.outcomes:
+        assert outcome in text
+    assert info.prerequisites in text and info.exercises == 6
+    assert 2 <= len(info.explorers) <= 6 and 2500 <= info.words <= 4500
+    assert f"about {info.minutes} minutes" in text and 80 <= info.minutes <= 125
+    for name in set(info.explorers):
+        assert course_map.EXPLORER_NAMES[name] in text
+
+
+def test_time_estimate_follows_its_stated_basis():
+    from tools import course_map
+
+    info = course_map.LessonInfo("09", "09_x.ipynb", "X", ("a",), "none", ("E",) * 3, 6, 3600)
+    assert info.minutes == 5 * round((3600 / 60 + 4 * 3 + 4 * 6 + 5) / 5) == 100
+
+
+def test_thumbnails_are_deterministic_pngs():
+    from tools import course_figures
+
+    first, second = course_figures.thumbnail("04"), course_figures.thumbnail("04")
+    assert first == second and first.startswith(b"\x89PNG\r\n\x1a\n")
+    assert b"Software" not in first and b"matplotlib" not in first.lower()
+    with pytest.raises(ValueError, match="no thumbnail"):
+        course_figures.thumbnail("99")
+
+
+REQUIRED_SYMBOLS = (
+    r"$\alpha$", r"$\mu$", r"$\beta_1$", r"$\beta_2$", r"$\varepsilon$", r"$\lambda_i$",
+    r"$\kappa", r"$L$", r"$M$", r"$\delta$", r"$\tau$", r"$r$", r"$\rho$", r"$\gamma$", r"$h$",
+    r"$\varepsilon_{\text{mach}}$", r"$m$", r"$\sigma$", r"$z = w^\top x + b$", r"$X$", r"$y$",
+    r"$\hat y = \sigma(z)$",
+)  # fmt: skip
+
+
+def test_notation_sheet_names_every_course_wide_symbol():
+    (sheet,) = [c.source for c in course_map_cells() if c.id == "notation"]
+    missing = [s for s in REQUIRED_SYMBOLS if s not in sheet]
+    assert not missing, f"the notation sheet lacks {missing}"
+
+
+#: notation the course no longer uses, with the symbol that replaced it
+RETIRED = {
+    r"w\\cdot x": "wᵀx",
+    r"\\hat g_B": "g_B (the hat is Adam's bias-corrected mean)",
+    r"\\sigma\^2\}\{B\}|\\sigma\^2/B|\\sigma\^2 = \\frac1m": "tr Σ (σ is the sigmoid)",
+    r"\\hat m|\\hat v|(?<![\\a-zA-Z])m_t": "ḡ_t, s_t, ĝ_t, ŝ_t (m counts examples)",
+    r"\\mu\$-strongly": "λmin (μ is momentum)",
+    r"\\varepsilon(?!_)": "ε_mach or tol outside Adam, AdaGrad and RMSProp (lesson 6)",
+}
+
+
+@pytest.mark.parametrize("src", build.sources(), ids=lambda p: p.stem)
+def test_lessons_keep_the_notation(src):
+    from tools.course_map import NOTATION  # noqa: F401  (the sheet the lessons follow)
+
+    math = re.compile(r"\$\$.*?\$\$|\$[^$]*?\$", re.S)
+    found = []
+    for cell in nbformat.read(src, as_version=4).cells:
+        if cell.cell_type != "markdown":
+            continue
+        for segment in math.findall(cell.source):
+            for pattern, instead in RETIRED.items():
+                if pattern.startswith(r"\\varepsilon") and src.name.startswith("06"):
+                    continue
+                if re.search(pattern, segment):
+                    found.append(f"{segment[:50]!r}: use {instead}")
+            if re.search(r"\\delta", segment) and not src.name.startswith("05"):
+                found.append(f"{segment[:50]!r}: δ is Newton's damping (lesson 5)")
+            if re.search(r"\\tau(?![a-z])", segment) and not src.name.startswith("01"):
+                found.append(f"{segment[:50]!r}: τ is the regularisation strength (lesson 1)")
+    assert not found, f"{src.name}:\n  " + "\n  ".join(found)

@@ -15,6 +15,10 @@ this script writes
 An instructor who uses nbgrader can take ``source/`` as it is: ``nbgrader generate_assignment``
 replaces the regions by its own stub (``ClearSolutions.code_stub``) and turns the worked
 reasoning into answer cells.
+
+It also writes the course map, ``lessons/00_course_map.ipynb`` (Markdown only:
+tools/course_map.py), and the thumbnails of the lessons' key figures it shows,
+``lessons/images/NN_<name>.png`` (tools/course_figures.py).
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ SOURCE = ROOT / "source"
 LESSONS = ROOT / "lessons"
 SOLUTIONS = ROOT / "solutions"
 COMMAND = "python -m tools.build_course"
+COURSE_MAP = "00_course_map.ipynb"
 
 STUB = re.compile(r"^(?P<indent>\s*)# stub:(?: (?P<text>.*))?$")
 CHECK_LINE = re.compile(r"^check\(")
@@ -127,7 +132,12 @@ class KeepSolutions(Preprocessor):
 
 
 class StripGraderMetadata(Preprocessor):
-    """Drop nbgrader's cell metadata: the generated notebooks are not nbgrader assignments."""
+    """Drop nbgrader's cell metadata (the generated notebooks are not nbgrader assignments) and
+    the course map's metadata (``descent``), which only the sources need."""
+
+    def preprocess(self, nb, resources):
+        nb.metadata.pop("descent", None)
+        return super().preprocess(nb, resources)
 
     def preprocess_cell(self, cell, resources, index):
         cell.metadata.pop("nbgrader", None)
@@ -164,8 +174,21 @@ def sources() -> list[Path]:
     return sorted(SOURCE.glob("[0-9][0-9]_*.ipynb"))
 
 
+def _course_map() -> str:
+    from . import course_figures, course_map
+
+    lessons = []
+    for src in sources():
+        nb = nbformat.read(src, as_version=4)
+        info = course_map.lesson_info(run(nb, LESSON_STEPS), src.name, nb.metadata)
+        lessons.append((info, course_figures.FIGURES[info.number][1]))
+    return notebook_text(course_map.course_map(lessons))
+
+
 def generated() -> dict[Path, Callable[[], str | bytes]]:
     """Every file the build writes, each with a function that produces its content."""
+    from . import course_figures
+
     out: dict[Path, Callable[[], str | bytes]] = {}
     for src in sources():
 
@@ -174,6 +197,9 @@ def generated() -> dict[Path, Callable[[], str | bytes]]:
 
         out[LESSONS / src.name] = lambda build=build: build(LESSON_STEPS)
         out[SOLUTIONS / src.name] = lambda build=build: build(SOLUTION_STEPS)
+        image = LESSONS / "images" / f"{src.stem}.png"
+        out[image] = lambda n=src.name[:2]: course_figures.thumbnail(n)
+    out[LESSONS / COURSE_MAP] = _course_map
     return out
 
 

@@ -1,7 +1,8 @@
 """Descent's shared package: objectives, optimizers, a simulator and slider-driven explorers.
 
-The model layer (objectives, data, optimizers, schedules, simulate, theory, autodiff, network,
-vectorization, broadcasting, and the explorers' models in ``widgets.models``) is pure NumPy.
+The model layer (objectives, multiclass, regularization, data, optimizers, schedules, simulate,
+theory, metrics, calibration, sampling, autodiff, network, vectorization, broadcasting, and the
+explorers' models in ``widgets.models``) is pure NumPy.
 The explorers (``widgets.explorers``, matplotlib + ipywidgets) load on first use, so
 ``import widgets`` stays light and works without a display.
 
@@ -18,15 +19,40 @@ import importlib
 from typing import Any
 
 from .autodiff import Value
+from .calibration import (
+    IsotonicFit,
+    PlattFit,
+    PlattLoss,
+    isotonic_regression,
+    platt_scaling,
+    platt_targets,
+    pool_adjacent_violators,
+)
 from .data import (
+    PENGUIN_FEATURES,
+    PENGUIN_SPECIES,
     WDBC_FEATURES,
     Dataset,
+    balanced_sample_weight,
+    load_penguins,
     load_wdbc,
     make_circles,
     make_classification_2d,
     make_moons,
     make_sine_data,
 )
+from .metrics import (
+    average_precision,
+    brier_score,
+    calibration_curve,
+    confusion_matrix,
+    log_loss,
+    precision_recall_curve,
+    precision_recall_f1,
+    roc_auc,
+    roc_curve,
+)
+from .multiclass import SoftmaxLoss, log_softmax, softmax
 from .network import NetworkLoss
 from .objectives import (
     OBJECTIVES,
@@ -46,6 +72,7 @@ from .objectives import (
     make_objective,
     sigmoid,
     sine_regression,
+    soft_threshold,
     wdbc_logistic,
 )
 from .optimizers import (
@@ -57,9 +84,26 @@ from .optimizers import (
     make_optimizer,
     momentum,
     needs_hessian,
+    needs_prox,
     nesterov,
     newton,
+    proximal_gd,
     rmsprop,
+)
+from .regularization import (
+    PENALTIES,
+    PenalizedFit,
+    RegularizationPath,
+    fit_penalized,
+    penalty_strengths,
+    regularization_path,
+    to_sklearn_c,
+)
+from .sampling import (
+    oversample_then_split,
+    random_oversample,
+    stratified_split,
+    subsample_to_fraction,
 )
 from .schedules import LRRangeResult, constant, cosine, exponential, lr_range_test, step_decay
 from .simulate import (
@@ -97,37 +141,56 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "OBJECTIVES",
     "OPTIMIZERS",
+    "PENALTIES",
+    "PENGUIN_FEATURES",
+    "PENGUIN_SPECIES",
     "WDBC_FEATURES",
     "DataObjective",
     "Dataset",
     "GradientOracle",
     "Himmelblau",
+    "IsotonicFit",
     "LRRangeResult",
     "LogCosh1D",
     "LogisticLoss",
     "NetworkLoss",
     "Objective",
     "Optimizer",
+    "PenalizedFit",
     "PlateauCliff",
+    "PlattFit",
+    "PlattLoss",
     "Quadratic1D",
     "Quadratic2D",
     "QuadraticTheory",
     "Quartic1D",
+    "RegularizationPath",
     "Rosenbrock",
     "Saddle",
     "SineRegression",
+    "SoftmaxLoss",
     "SweepResult",
     "Trajectory",
     "Value",
     "adagrad",
     "adam",
+    "average_precision",
+    "balanced_sample_weight",
+    "brier_score",
+    "calibration_curve",
+    "confusion_matrix",
     "constant",
     "cosine",
     "exponential",
+    "fit_penalized",
     "full_batch",
     "gd",
+    "isotonic_regression",
+    "load_penguins",
     "load_wdbc",
+    "log_loss",
     "log_sigmoid",
+    "log_softmax",
     "lr_range_test",
     "make_circles",
     "make_classification_2d",
@@ -138,15 +201,33 @@ __all__ = [
     "minibatch",
     "momentum",
     "needs_hessian",
+    "needs_prox",
     "nesterov",
     "newton",
+    "oversample_then_split",
+    "penalty_strengths",
+    "platt_scaling",
+    "platt_targets",
+    "pool_adjacent_violators",
+    "precision_recall_curve",
+    "precision_recall_f1",
+    "proximal_gd",
     "quadratic_theory",
+    "random_oversample",
+    "regularization_path",
     "rmsprop",
+    "roc_auc",
+    "roc_curve",
     "sigmoid",
     "simulate",
     "sine_regression",
+    "soft_threshold",
+    "softmax",
     "step_decay",
     "stochastic",
+    "stratified_split",
+    "subsample_to_fraction",
     "sweep",
+    "to_sklearn_c",
     "wdbc_logistic",
 ]

@@ -1,4 +1,5 @@
-"""Data sets for the course: the Wisconsin breast-cancer data and small synthetic sets.
+"""Data sets for the course: the Wisconsin breast-cancer data, the Palmer penguins and small
+synthetic sets, and the "balanced" example weights of imbalanced classes.
 
 Everything here is pure NumPy and deterministic: synthetic sets are drawn from an explicit
 ``numpy.random.Generator`` (or an integer seed), so the same seed always gives the same data.
@@ -18,8 +19,12 @@ import numpy as np
 from ._validate import check_choice, check_int, check_real, check_rng
 
 __all__ = [
+    "PENGUIN_FEATURES",
+    "PENGUIN_SPECIES",
     "WDBC_FEATURES",
     "Dataset",
+    "balanced_sample_weight",
+    "load_penguins",
     "load_wdbc",
     "make_circles",
     "make_classification_2d",
@@ -33,7 +38,8 @@ class Dataset:
     """A design matrix ``X`` of shape ``(m, p)`` with targets ``y`` of shape ``(m,)``.
 
     The arrays are copied and made read-only, so a data set cannot change under an objective
-    built from it.
+    built from it. A classification set with named classes lists them in ``class_names``; its
+    labels are then the integers 0 … K−1 indexing that tuple.
     """
 
     X: np.ndarray
@@ -41,6 +47,7 @@ class Dataset:
     feature_names: tuple[str, ...]
     target_name: str
     description: str = ""
+    class_names: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         X = _as_matrix("X", self.X)
@@ -50,7 +57,12 @@ class Dataset:
             raise ValueError(
                 f"feature_names must be {X.shape[1]} strings (one per column of X), got {names!r}"
             )
-        for attr, value in (("X", X), ("y", y), ("feature_names", names)):
+        classes = tuple(self.class_names)
+        if classes:
+            if not all(isinstance(c, str) for c in classes):
+                raise ValueError(f"class_names must be strings, got {classes!r}")
+            _as_class_labels("y", y, len(X), len(classes))
+        for attr, value in (("X", X), ("y", y), ("feature_names", names), ("class_names", classes)):
             object.__setattr__(self, attr, value)
 
     @property
@@ -122,6 +134,115 @@ def load_wdbc(features: str | Iterable[str] | None = None, standardize: bool = T
             f"(y = 1), {int(len(y) - y.sum())} benign (y = 0); {len(names)} {scaling} features."
         ),
     )
+
+
+# The four body measurements of the Palmer penguins, under the column names of the shipped file.
+PENGUIN_FEATURES: tuple[str, ...] = (
+    "bill_length_mm",
+    "bill_depth_mm",
+    "flipper_length_mm",
+    "body_mass_g",
+)
+# The three species, in the order of their labels 0, 1, 2 (alphabetical, as in the file's factor).
+PENGUIN_SPECIES: tuple[str, ...] = ("Adelie", "Chinstrap", "Gentoo")
+
+
+def load_penguins(
+    features: str | Iterable[str] | None = None,
+    standardize: bool = True,
+    missing: str = "drop",
+) -> Dataset:
+    """Load the Palmer penguins: body measurements of 344 penguins of three species.
+
+    Labels are ``y = 0`` Adelie, ``1`` Chinstrap, ``2`` Gentoo (``PENGUIN_SPECIES``). Two of the
+    344 rows (one Adelie, one Gentoo) have no measurements at all; they are the only rows with a
+    missing body measurement (the file's ``sex`` column, which is not a feature here, misses 11).
+    ``missing="drop"`` removes every row that misses one of the *selected* features, and the
+    description says how many were removed; ``missing="raise"`` refuses instead, naming the rows.
+    Nothing is imputed: a made-up measurement would be data the penguins never gave. With
+    ``standardize=True`` each selected column is then centred and divided by its population
+    standard deviation (``ddof=0``) over the rows kept.
+
+    Args:
+        features: column names to keep, in the order given (one name is allowed); ``None``
+            keeps all four (see ``PENGUIN_FEATURES``).
+        standardize: whether to standardise the selected columns.
+        missing: ``"drop"`` or ``"raise"``, what to do with rows missing a selected feature.
+
+    Returns:
+        A ``Dataset`` with ``X`` of shape ``(342, len(features))``, ``y`` in {0, 1, 2} and
+        ``class_names == PENGUIN_SPECIES``.
+
+    Example:
+        >>> data = load_penguins(["bill_length_mm", "flipper_length_mm"])
+        >>> data.X.shape, np.bincount(data.y.astype(int)).tolist()
+        ((342, 2), [151, 68, 123])
+
+    Reference: K. B. Gorman, T. D. Williams, W. R. Fraser, "Ecological sexual dimorphism and
+    environmental variability within a community of Antarctic penguins (genus Pygoscelis)",
+    PLoS ONE 9(3), e90081, 2014; data CC0 (see ``widgets/data/README.md``).
+    """
+    names = _check_names("feature", features, PENGUIN_FEATURES)
+    if not isinstance(standardize, bool):
+        raise TypeError(f"standardize must be True or False, got {standardize!r}")
+    check_choice("missing", missing, ("drop", "raise"))
+    X_all, y_all = _read_penguins()
+    X = X_all[:, [PENGUIN_FEATURES.index(n) for n in names]]
+    absent = np.isnan(X).any(axis=1)
+    if absent.any() and missing == "raise":
+        rows = np.flatnonzero(absent).tolist()
+        raise ValueError(
+            f"the penguins in rows {rows} (0-based, in the file's order) miss a value of "
+            f"{', '.join(names)}; pass missing='drop' to leave them out"
+        )
+    X, y = X[~absent], y_all[~absent]
+    if standardize:
+        X = (X - X.mean(axis=0)) / X.std(axis=0)  # population std (ddof=0)
+    counts = np.bincount(y.astype(int), minlength=3)
+    scaling = "standardised (population std)" if standardize else "raw"
+    return Dataset(
+        X=X,
+        y=y,
+        feature_names=names,
+        target_name="species",
+        class_names=PENGUIN_SPECIES,
+        description=(
+            f"Palmer penguins: {len(y)} penguins, "
+            + ", ".join(f"{c} {s}" for s, c in zip(PENGUIN_SPECIES, counts, strict=True))
+            + f" (y = 0, 1, 2); {len(names)} {scaling} features; {int(absent.sum())} of "
+            f"{len(y_all)} rows dropped for a missing measurement."
+        ),
+    )
+
+
+def balanced_sample_weight(y: object) -> np.ndarray:
+    """Example weights that give every class the same total weight: m / (K · m_c) for class c.
+
+    With m examples in K classes of sizes m_c, each example of class c weighs m/(K m_c): every
+    class then sums to m/K and all weights to m, so a weighted mean loss treats a rare class as
+    if it were as common as the others. The same as scikit-learn's
+    ``compute_sample_weight("balanced", y)`` and ``class_weight="balanced"``.
+
+    Args:
+        y: class labels, shape (m,): any finite numbers (each distinct value is a class).
+
+    Returns:
+        The weights, shape (m,), float.
+
+    Example:
+        >>> balanced_sample_weight([0, 0, 0, 1])
+        array([0.66666667, 0.66666667, 0.66666667, 2.        ])
+    """
+    try:
+        arr = np.asarray(y, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"y must be an array of class labels (numbers), got {y!r}") from None
+    if arr.ndim != 1 or arr.size == 0:
+        raise ValueError(f"y must be a non-empty 1-D array of class labels, got shape {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"y must contain only finite labels, got {arr[~np.isfinite(arr)][:5]}")
+    _, inverse, counts = np.unique(arr, return_inverse=True, return_counts=True)
+    return arr.size / (counts.size * counts[inverse].astype(float))
 
 
 def make_classification_2d(
@@ -306,14 +427,36 @@ def _read_wdbc() -> tuple[np.ndarray, np.ndarray]:
     return X, y
 
 
+@functools.cache
+def _read_penguins() -> tuple[np.ndarray, np.ndarray]:
+    """Parse the shipped CSV once: read-only measurements (344, 4), NaN where the file says NA,
+    and species labels 0, 1, 2 (344,)."""
+    source = resources.files("widgets").joinpath("data", "penguins.csv")
+    with source.open("r", encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    if not rows or any(c not in rows[0] for c in ("species", *PENGUIN_FEATURES)):
+        raise ValueError(f"unexpected columns in {source}: {list(rows[0]) if rows else []}")
+    X = np.array(
+        [[math.nan if r[c] == "NA" else float(r[c]) for c in PENGUIN_FEATURES] for r in rows]
+    )
+    y = np.array([float(PENGUIN_SPECIES.index(r["species"])) for r in rows])
+    X.setflags(write=False)
+    y.setflags(write=False)
+    return X, y
+
+
 def _check_features(features: object) -> tuple[str, ...]:
+    return _check_names("feature", features, WDBC_FEATURES)
+
+
+def _check_names(kind: str, features: object, valid: tuple[str, ...]) -> tuple[str, ...]:
     if features is None:
-        return WDBC_FEATURES
+        return valid
     names = (features,) if isinstance(features, str) else tuple(features)  # type: ignore[arg-type]
     if not names:
         raise ValueError("features must name at least one column, got an empty selection")
     for name in names:
-        check_choice("feature", name, WDBC_FEATURES)
+        check_choice(kind, name, valid)
     if len(set(names)) != len(names):
         raise ValueError(f"features must not repeat a column, got {names!r}")
     return names
@@ -357,4 +500,42 @@ def _as_labels(name: str, value: object, m: int) -> np.ndarray:
     bad = np.unique(arr[(arr != 0) & (arr != 1)])
     if bad.size:
         raise ValueError(f"{name} must contain only 0 and 1, got the values {bad[:5]}")
+    return arr
+
+
+def _as_class_labels(name: str, value: object, m: int, n_classes: int | None) -> np.ndarray:
+    """Integer class labels 0 … K−1 of shape (m,) as a read-only int array; K = ``n_classes`` or,
+    when ``None``, the largest label + 1 (at least 2)."""
+    arr = _as_targets(name, value, m)
+    bad = np.unique(arr[(arr != np.round(arr)) | (arr < 0)])
+    if bad.size:
+        raise ValueError(
+            f"{name} must contain integer class labels 0, 1, …, K−1, got the values {bad[:5]}"
+        )
+    if n_classes is not None and arr.max() >= n_classes:
+        found = np.unique(arr[arr >= n_classes])
+        raise ValueError(
+            f"{name} must contain labels in 0 … {n_classes - 1} (n_classes = {n_classes}), got "
+            f"the values {found[:5]}"
+        )
+    labels = arr.astype(np.intp)
+    labels.setflags(write=False)
+    return labels
+
+
+def _as_weights(value: object, m: int, name: str = "sample_weight") -> np.ndarray:
+    """Example weights: a read-only float array of shape (m,), finite, ≥ 0 and not all zero."""
+    try:
+        arr = np.array(value, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be an array of real numbers, got {value!r}") from None
+    if arr.shape != (m,):
+        raise ValueError(f"{name} must have shape ({m},) to match X with {m} rows, got {arr.shape}")
+    bad = ~np.isfinite(arr) | (arr < 0)
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise ValueError(f"{name} must hold finite weights in [0, inf), got {arr[i]} at index {i}")
+    if not arr.any():
+        raise ValueError(f"{name} must not be all zero (at least one example must count)")
+    arr.setflags(write=False)
     return arr

@@ -6,10 +6,18 @@ the leading axes, so a contour grid ``(ny, nx, 2)`` or a batch of runs ``(n, d)`
 
 Values beyond the float64 range come back as ``inf`` or ``nan`` without a ``RuntimeWarning``
 (a run that gets there has diverged, and ``simulate`` reports it as such).
+
+An objective may be *composite*, F = f + g with f smooth and g = Σⱼ τ₁ⱼ|wⱼ| an L1 penalty (the
+logistic loss with ``l1 > 0``). Then ``smooth`` is False, ``grad`` is the minimum-norm subgradient
+of F (the gradient wherever F is differentiable, and 0 exactly at a minimiser), ``smooth_grad``
+and ``hessian`` belong to f, and ``prox`` is the proximal operator of g, soft-thresholding, which
+proximal methods (``widgets.optimizers.proximal_gd``) use in place of g's missing gradient.
 """
 
 from __future__ import annotations
 
+import copy
+import functools
 import math
 from collections.abc import Callable, Iterable
 
@@ -17,7 +25,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ._validate import as_points, as_vector, check_choice, check_int, check_real
-from .data import _as_labels, _as_matrix, _as_targets, load_wdbc, make_sine_data
+from .data import _as_labels, _as_matrix, _as_targets, _as_weights, load_wdbc, make_sine_data
 
 __all__ = [
     "OBJECTIVES",
@@ -37,6 +45,7 @@ __all__ = [
     "make_objective",
     "sigmoid",
     "sine_regression",
+    "soft_threshold",
     "wdbc_logistic",
 ]
 
@@ -71,6 +80,48 @@ def log_sigmoid(z: ArrayLike) -> np.ndarray:
     return -np.logaddexp(0.0, -z)[()]
 
 
+def soft_threshold(v: ArrayLike, threshold: ArrayLike) -> np.ndarray:
+    """The proximal operator of t·|·|, elementwise: S_t(v) = sign(v)·max(|v| − t, 0).
+
+    S_t(v) = argmin_u ½(u − v)² + t|u|: it moves v towards 0 by t and stops at 0, so every
+    |v| ≤ t gives exactly 0 (+0.0, never a tiny residue or −0.0). This is why L1-penalised fits
+    computed with it have exact zeros.
+
+    Args:
+        v: values, any shape.
+        threshold: t ≥ 0, broadcastable against ``v`` (one per entry, per run, or one number).
+
+    Returns:
+        S_t(v), of the broadcast shape.
+
+    Example:
+        >>> soft_threshold([-3.0, -0.5, 0.2, 2.0], 1.0)
+        array([-2.,  0.,  0.,  1.])
+
+    Reference: D. L. Donoho, "De-noising by soft-thresholding", IEEE Trans. Inf. Theory 41(3),
+    1995; N. Parikh, S. Boyd, "Proximal Algorithms", Found. Trends Optim. 1(3), 2014, §6.5.2.
+    """
+    v = _as_real_array("v", v)
+    t = _as_real_array("threshold", threshold)
+    if not np.all(np.isfinite(t)) or np.any(t < 0):
+        raise ValueError(f"threshold must hold finite numbers in [0, inf), got {threshold!r}")
+    return _soft_threshold(v, t)
+
+
+def _soft_threshold(v: np.ndarray, t: np.ndarray | float) -> np.ndarray:
+    # where |v| > t, v − t·sign(v) equals v exactly when t = 0 (unpenalised parameters)
+    return np.where(np.abs(v) > t, v - t * np.sign(v), 0.0)
+
+
+def _min_norm_subgradient(w: np.ndarray, g: np.ndarray, l1: np.ndarray) -> np.ndarray:
+    """The smallest element of ∂F = g + l1 ⊙ ∂|w|: g + l1·sign(w) where w ≠ 0, S_l1(g) at w = 0.
+
+    At wⱼ = 0 the subdifferential is the interval [gⱼ − l1ⱼ, gⱼ + l1ⱼ]; its element nearest 0 is
+    the soft-thresholded gⱼ, which is 0 exactly when |gⱼ| ≤ l1ⱼ (the optimality condition).
+    """
+    return np.where(w != 0.0, g + l1 * np.sign(w), _soft_threshold(g, l1))
+
+
 def _sigmoid_slope(z: np.ndarray) -> np.ndarray:
     """σ'(z) = σ(z)(1 − σ(z)) = e/(1 + e)² with e = exp(−|z|): no cancellation, no overflow."""
     e = np.exp(-np.abs(z))
@@ -93,6 +144,8 @@ class Objective:
         bounds: plotting range ``(low, high)`` for each parameter.
         param_names: axis labels for the parameters.
         n_examples: number of examples for data objectives, else ``None``.
+        smooth: False for a composite objective F = f + g with an L1 part g (see the module
+            docstring); True (g = 0) for every other objective.
     """
 
     name: str = ""
@@ -104,6 +157,7 @@ class Objective:
     bounds: tuple[tuple[float, float], ...] = ()
     param_names: tuple[str, ...] = ()
     n_examples: int | None = None
+    smooth: bool = True
 
     def value(self, w: ArrayLike) -> np.ndarray:
         """f(w): shape ``(..., d) -> (...)``."""
@@ -122,6 +176,55 @@ class Objective:
         w = self._points(w)
         with _quiet():
             return self._hessian(w)
+
+    def smooth_value(self, w: ArrayLike) -> np.ndarray:
+        """f(w), the smooth part of F = f + g (all of F for a smooth objective)."""
+        w = self._points(w)
+        with _quiet():
+            return self._smooth_value(w)
+
+    def smooth_grad(self, w: ArrayLike) -> np.ndarray:
+        """∇f(w), the gradient of the smooth part: shape ``(..., d) -> (..., d)``."""
+        w = self._points(w)
+        with _quiet():
+            return self._smooth_grad(w)
+
+    def nonsmooth_value(self, w: ArrayLike) -> np.ndarray:
+        """g(w), the non-smooth part of F = f + g (0 for a smooth objective)."""
+        w = self._points(w)
+        return self._nonsmooth_value(w)
+
+    def prox(self, v: ArrayLike, step: ArrayLike) -> np.ndarray:
+        """The proximal operator of step·g: argmin_u g(u) + ‖u − v‖²/(2·step).
+
+        For a smooth objective (g = 0) it returns ``v`` unchanged. ``step`` ≥ 0 is one number
+        or one per point (shape ``(...,)`` or ``(..., 1)`` for ``v`` of shape ``(..., d)``).
+        """
+        v = self._points(v)
+        t = _as_real_array("step", step)
+        if not np.all(np.isfinite(t)) or np.any(t < 0):
+            raise ValueError(f"step must hold finite numbers in [0, inf), got {step!r}")
+        if t.ndim and t.shape[-1:] != (1,):
+            t = t[..., np.newaxis]
+        try:
+            np.broadcast_shapes(t.shape, v.shape)
+        except ValueError:
+            raise ValueError(
+                f"step of shape {np.shape(step)} does not match v of shape {v.shape}"
+            ) from None
+        return self._prox(v, t)
+
+    def _smooth_value(self, w: np.ndarray) -> np.ndarray:
+        return self._value(w)
+
+    def _smooth_grad(self, w: np.ndarray) -> np.ndarray:
+        return self._grad(w)
+
+    def _nonsmooth_value(self, w: np.ndarray) -> np.ndarray:
+        return np.zeros(w.shape[:-1])
+
+    def _prox(self, v: np.ndarray, step: np.ndarray | float) -> np.ndarray:
+        return np.array(v, dtype=float)
 
     def value_grid(self, *coords: ArrayLike) -> np.ndarray:
         """Values on a grid given one coordinate array per parameter (e.g. from ``np.meshgrid``).
@@ -507,21 +610,32 @@ class PlateauCliff(Objective):
 
 
 class DataObjective(Objective):
-    """f(w) = (1/m) Σᵢ ℓᵢ(Φᵢ·w) + (λ/2) Σⱼ cⱼ wⱼ², a mean over m examples plus an L2 penalty.
+    """F(w) = (1/m) Σᵢ vᵢ ℓᵢ(Φᵢ·w) + (λ/2) Σⱼ cⱼ wⱼ² + Σⱼ τ₁ⱼ |wⱼ|: a (weighted) mean over m
+    examples plus an L2 and, optionally, an L1 penalty.
 
     Each example's loss ℓᵢ depends on w only through the scalar uᵢ = Φᵢ·w (a row of the design
-    matrix Φ), so by the chain rule
+    matrix Φ), so by the chain rule the smooth part f (all but the L1 term) has
 
-        ∇f = Φᵀ ℓ'(u) / m + λ c ⊙ w,      ∇²f = Φᵀ diag(ℓ''(u)) Φ / m + λ diag(c),
+        ∇f = Φᵀ (v ⊙ ℓ'(u)) / m + λ c ⊙ w,      ∇²f = Φᵀ diag(v ⊙ ℓ''(u)) Φ / m + λ diag(c),
 
-    where c masks the parameters that are penalised. Subclasses give Φ, the per-example targets
-    t and ℓ, ℓ', ℓ'' as functions of (u, t). Many points w are evaluated in chunks so that the
-    (points × examples) temporaries stay near 8 MB.
+    where c masks the parameters that are penalised and v are the example weights, scaled to mean
+    1 (all 1 without weights). Subclasses give Φ, the per-example targets t and ℓ, ℓ', ℓ'' as
+    functions of (u, t); a loss that is not a function of one scalar per example (the softmax
+    loss) overrides the ``_data_*_on`` methods instead. With an L1 part the objective is
+    composite (``smooth`` is False): ``grad`` is then the minimum-norm subgradient and ``prox``
+    soft-thresholds. Many points w are evaluated in chunks so that the (points × examples)
+    temporaries stay near 8 MB.
     """
 
     _design: np.ndarray  # Φ, shape (m, d)
     _targets: np.ndarray  # t, shape (m,)
     _penalty: np.ndarray  # λ c, shape (d,)
+    _l1: np.ndarray | None = None  # τ₁ per parameter, shape (d,); None without an L1 part
+    _weights: np.ndarray | None = None  # v, mean 1, shape (m,); None for equal weights
+    _outputs: int = 1  # scores per example (K for the softmax loss), for the chunk size
+    _n_penalised: int = 0  # the first parameters, which the penalties apply to
+    l1: float = 0.0
+    l2: float = 0.0
 
     @staticmethod
     def _loss(u: np.ndarray, t: np.ndarray) -> np.ndarray:
@@ -538,7 +652,9 @@ class DataObjective(Objective):
     def value_batch(self, w: ArrayLike, idx: ArrayLike) -> np.ndarray:
         """Mean loss (plus penalty) over the examples ``idx``: ``(..., d) -> (...)``.
 
-        ``idx`` is a 1-D array of example indices in ``[0, m)``; repeats count repeatedly.
+        ``idx`` is a 1-D array of example indices in ``[0, m)``; repeats count repeatedly. With
+        example weights the batch mean is (1/b) Σ_{i ∈ idx} vᵢ ℓᵢ (v of mean 1 over all m), an
+        unbiased estimate of the full weighted mean when ``idx`` is drawn uniformly.
         """
         w, rows = self._points(w), self._rows(idx)
         with _quiet():
@@ -548,21 +664,33 @@ class DataObjective(Objective):
         """Mean gradient over the examples ``idx``: ``(..., d) -> (..., d)``.
 
         This is the stochastic gradient used by SGD and mini-batch methods; over all examples
-        it equals ``grad``.
+        it equals ``grad`` (with an L1 part: the minimum-norm subgradient of the batch loss).
         """
         w, rows = self._points(w), self._rows(idx)
         with _quiet():
             return self._chunked(self._grad_on, w, rows, (self.dim,))
 
-    def example_grads(self, w: ArrayLike) -> np.ndarray:
-        """Per-example gradients ∇fᵢ(w) = ℓᵢ'(uᵢ) Φᵢ + λ c ⊙ w: ``(..., d) -> (..., m, d)``.
+    def smooth_grad_batch(self, w: ArrayLike, idx: ArrayLike) -> np.ndarray:
+        """Like ``grad_batch`` for the smooth part f only (what a stochastic proximal step uses)."""
+        w, rows = self._points(w), self._rows(idx)
+        with _quiet():
+            return self._chunked(self._smooth_grad_on, w, rows, (self.dim,))
 
-        Each includes the penalty, so their mean is ``grad(w)``.
+    def example_grads(self, w: ArrayLike) -> np.ndarray:
+        """Per-example gradients ∇Fᵢ = vᵢ ℓᵢ'(uᵢ) Φᵢ + λ c ⊙ w (+ s): ``(..., d) -> (..., m, d)``.
+
+        Each includes the penalty (with an L1 part, the part s = ``grad(w)`` − ``smooth_grad(w)``
+        of the minimum-norm subgradient that the penalty contributes), so their mean is
+        ``grad(w)``.
         """
         w = self._points(w)
         with _quiet():
-            d1 = self._loss_d1(w @ self._design.T, self._targets)
-            return d1[..., None] * self._design + (self._penalty * w)[..., None, :]
+            per = self._example_data_grads(w)
+            shift = self._penalty * w
+            if self._l1 is not None:
+                g = per.mean(axis=-2) + shift
+                shift = _min_norm_subgradient(w, g, self._l1) - g + shift
+            return per + shift[..., None, :]
 
     def _value(self, w):
         return self._chunked(self._value_on, w, slice(None), ())
@@ -573,26 +701,79 @@ class DataObjective(Objective):
     def _hessian(self, w):
         return self._chunked(self._hessian_on, w, slice(None), (self.dim, self.dim))
 
-    def _value_on(self, w, rows):
-        u, t = w @ self._design[rows].T, self._targets[rows]
-        return self._loss(u, t).mean(axis=-1) + 0.5 * (self._penalty * w**2).sum(axis=-1)
+    def _smooth_value(self, w):
+        return self._chunked(self._smooth_value_on, w, slice(None), ())
 
-    def _grad_on(self, w, rows):
+    def _smooth_grad(self, w):
+        return self._chunked(self._smooth_grad_on, w, slice(None), (self.dim,))
+
+    def _nonsmooth_value(self, w):
+        if self._l1 is None:
+            return np.zeros(w.shape[:-1])
+        return (self._l1 * np.abs(w)).sum(axis=-1)
+
+    def _prox(self, v, step):
+        if self._l1 is None:
+            return np.array(v, dtype=float)
+        return _soft_threshold(v, step * self._l1)
+
+    # The data term on the examples ``rows`` for points w of shape (n, d); subclasses with a loss
+    # of one scalar uᵢ per example get these from ℓ, ℓ', ℓ''.
+
+    def _data_value_on(self, w, rows):
+        loss = self._loss(w @ self._design[rows].T, self._targets[rows])
+        if self._weights is not None:
+            loss = loss * self._weights[rows]
+        return loss.mean(axis=-1)
+
+    def _data_grad_on(self, w, rows):
         phi = self._design[rows]
         d1 = self._loss_d1(w @ phi.T, self._targets[rows])
-        return d1 @ phi / phi.shape[0] + self._penalty * w
+        if self._weights is not None:
+            d1 = d1 * self._weights[rows]
+        return d1 @ phi / phi.shape[0]
 
-    def _hessian_on(self, w, rows):
+    def _data_hessian_on(self, w, rows):
         phi = self._design[rows]
         d2 = self._loss_d2(w @ phi.T, self._targets[rows])
-        H = np.einsum("nk,ki,kj->nij", d2, phi, phi) / phi.shape[0]
+        if self._weights is not None:
+            d2 = d2 * self._weights[rows]
+        if d2.shape[0] == 1:  # one point (Newton steps, fits): a BLAS product, ~5x faster
+            H = ((phi.T * d2[0]) @ phi)[None] / phi.shape[0]
+        else:
+            H = np.einsum("nk,ki,kj->nij", d2, phi, phi) / phi.shape[0]
         # the summation order can make H[i, j] and H[j, i] differ in the last bit
-        return 0.5 * (H + H.swapaxes(-1, -2)) + np.diag(self._penalty)
+        return 0.5 * (H + H.swapaxes(-1, -2))
+
+    def _example_data_grads(self, w):
+        d1 = self._loss_d1(w @ self._design.T, self._targets)
+        if self._weights is not None:
+            d1 = d1 * self._weights
+        return d1[..., None] * self._design
+
+    def _smooth_value_on(self, w, rows):
+        return self._data_value_on(w, rows) + 0.5 * (self._penalty * w**2).sum(axis=-1)
+
+    def _smooth_grad_on(self, w, rows):
+        return self._data_grad_on(w, rows) + self._penalty * w
+
+    def _value_on(self, w, rows):
+        value = self._smooth_value_on(w, rows)
+        if self._l1 is not None:
+            value = value + (self._l1 * np.abs(w)).sum(axis=-1)
+        return value
+
+    def _grad_on(self, w, rows):
+        g = self._smooth_grad_on(w, rows)
+        return g if self._l1 is None else _min_norm_subgradient(w, g, self._l1)
+
+    def _hessian_on(self, w, rows):
+        return self._data_hessian_on(w, rows) + np.diag(self._penalty)
 
     def _chunked(self, fn, w, rows, tail):
         """Apply ``fn(points (n, d), rows)`` to all leading points, a block at a time."""
         flat = w.reshape(-1, self.dim)
-        k = len(self._targets[rows])
+        k = len(self._targets[rows]) * self._outputs
         step = max(1, _CHUNK_ELEMENTS // (k * max(1, math.prod(tail))))
         if flat.shape[0] <= step:
             return fn(flat, rows).reshape(w.shape[:-1] + tail)
@@ -617,26 +798,70 @@ class DataObjective(Objective):
             )
         return arr
 
+    def _set_penalties(self, n_weights: int, l1: float, l2: float) -> None:
+        """Penalise the first ``n_weights`` parameters (the biases after them are never)."""
+        mask = np.r_[np.ones(n_weights), np.zeros(self.dim - n_weights)]
+        self.l1, self.l2 = l1, l2
+        self._penalty = _frozen(l2 * mask)
+        self._l1 = _frozen(l1 * mask) if l1 > 0 else None
+        self.smooth = self._l1 is None
+
+    def with_penalty(self, *, l1: float | None = None, l2: float | None = None):
+        """The same loss on the same (shared, read-only) data with other penalty strengths.
+
+        Cheap: nothing is copied or validated again but the two numbers, so a regularisation
+        path can build one objective per τ. ``None`` keeps the current value.
+
+        Example:
+            >>> loss = LogisticLoss([[1.0], [-1.0]], [1, 0], l2=0.5)
+            >>> loss.with_penalty(l1=0.1).l1, loss.with_penalty(l1=0.1).l2
+            (0.1, 0.5)
+        """
+        l1 = self.l1 if l1 is None else check_real("l1", l1, low=0.0)
+        l2 = self.l2 if l2 is None else check_real("l2", l2, low=0.0)
+        new = copy.copy(self)
+        new._set_penalties(self._n_penalised, l1, l2)
+        return new
+
 
 class LogisticLoss(DataObjective):
-    """Mean negative log-likelihood of logistic regression, with optional L2 penalty:
+    """Mean negative log-likelihood of logistic regression, with optional L2 and L1 penalties:
 
-        f(w) = (1/m) Σᵢ [log(1 + e^(zᵢ)) − yᵢ zᵢ] + (λ/2)‖w_weights‖²,   zᵢ = xᵢ·w (+ b).
+        F(w) = Σᵢ sᵢ [log(1 + e^(zᵢ)) − yᵢ zᵢ] / Σᵢ sᵢ + (λ/2)‖w_weights‖² + τ₁‖w_weights‖₁,
+        zᵢ = xᵢ·w (+ b),
 
-    With ``fit_bias`` the parameters are (w₁, …, w_p, b), bias last, and the bias is not
-    penalised. With sᵢ = 1 − 2yᵢ (±1) each term equals softplus(sᵢ zᵢ) = logaddexp(0, sᵢ zᵢ):
-    always ≥ 0 and free of the cancellation in log(1 + e^z) − z for large z, so the loss is
-    accurate and finite for any finite w (e.g. w = 1e6). Derivatives:
+    with example weights sᵢ ≥ 0 (all 1 by default: the plain mean over m examples). With
+    ``fit_bias`` the parameters are (w₁, …, w_p, b), bias last, and the bias is never penalised.
+    With sᵢ' = 1 − 2yᵢ (±1) each term equals softplus(sᵢ' zᵢ) = logaddexp(0, sᵢ' zᵢ): always ≥ 0
+    and free of the cancellation in log(1 + e^z) − z for large z, so the loss is accurate and
+    finite for any finite w (e.g. w = 1e6). Derivatives of the smooth part f (all but the L1
+    term), with vᵢ = m sᵢ / Σ s the weights scaled to mean 1:
 
-        ∇f = Xᵀ(σ(z) − y)/m + λw,     ∇²f = Xᵀ diag(σ(z)(1 − σ(z))) X / m + λI,
+        ∇f = Xᵀ(v ⊙ (σ(z) − y))/m + λw,     ∇²f = Xᵀ diag(v ⊙ σ(z)(1 − σ(z))) X / m + λI,
 
-    with X including a column of ones for the bias, and σ(zᵢ) − yᵢ = sᵢ σ(sᵢ zᵢ).
+    with X including a column of ones for the bias, and σ(zᵢ) − yᵢ = sᵢ' σ(sᵢ' zᵢ).
+
+    **Penalties** (the conventions of glmnet and scikit-learn, with strength τ ≥ 0):
+    L2 is ``l2=τ`` (adds (τ/2)‖w‖²), L1 is ``l1=τ`` (adds τ‖w‖₁), and the elastic net
+    τ(ρ‖w‖₁ + (1 − ρ)/2·‖w‖²) is ``l1=ρτ, l2=(1 − ρ)τ`` (see
+    ``widgets.regularization.penalty_strengths``). With ``l1 > 0`` the objective is composite
+    (``smooth`` is False): ``grad`` is the minimum-norm subgradient, ``smooth_grad`` and
+    ``hessian`` belong to f, ``nonsmooth_value`` is τ₁‖w‖₁ and ``prox`` soft-thresholds.
+
+    **Against scikit-learn.** ``sklearn.linear_model.LogisticRegression(C=C)`` minimises
+    C Σᵢ sᵢ ℓᵢ + r(w), with r(w) = ½‖w‖², ‖w‖₁ or ρ‖w‖₁ + (1 − ρ)/2·‖w‖² and ``sample_weight``
+    (times ``class_weight``) as sᵢ. Dividing by C Σᵢ sᵢ > 0 does not move the minimiser and
+    gives Σ sᵢℓᵢ/Σ sᵢ + r(w)/(C Σ sᵢ): our F with τ = 1/(C Σᵢ sᵢ). So C = 1/(τ m) without
+    weights, and also with "balanced" weights, which sum to m. Scaling all sᵢ by a constant
+    leaves F unchanged here, whereas it acts like scaling C there.
 
     Args:
         X: features, shape (m, p), finite.
         y: labels in {0, 1}, shape (m,).
         fit_bias: whether to add an intercept b (the last parameter).
-        l2: penalty strength λ ≥ 0.
+        l2: L2 strength λ ≥ 0.
+        l1: L1 strength τ₁ ≥ 0.
+        sample_weight: example weights sᵢ ≥ 0, shape (m,), not all zero; ``None`` for all 1.
         feature_names: optional names used for ``param_names``.
         name, label: registry key and title, for objectives built on a named data set.
 
@@ -644,6 +869,9 @@ class LogisticLoss(DataObjective):
         >>> loss = LogisticLoss([[1.0], [-1.0]], [1, 0], fit_bias=False)
         >>> bool(np.isclose(loss.value([0.0]), np.log(2.0)))
         True
+        >>> lasso = LogisticLoss([[1.0], [-1.0]], [1, 0], fit_bias=False, l1=1.0)
+        >>> lasso.grad([0.0])  # |∂f/∂w| = 1/2 ≤ τ₁ at 0: 0 is the minimiser
+        array([0.])
     """
 
     def __init__(
@@ -653,6 +881,8 @@ class LogisticLoss(DataObjective):
         *,
         fit_bias: bool = True,
         l2: float = 0.0,
+        l1: float = 0.0,
+        sample_weight: ArrayLike | None = None,
         feature_names: Iterable[str] | None = None,
         name: str = "logistic",
         label: str | None = None,
@@ -663,7 +893,9 @@ class LogisticLoss(DataObjective):
         if not isinstance(fit_bias, bool | np.bool_):
             raise TypeError(f"fit_bias must be True or False, got {fit_bias!r}")
         self.fit_bias = bool(fit_bias)
-        self.l2 = check_real("l2", l2, low=0.0)
+        l2 = check_real("l2", l2, low=0.0)
+        l1 = check_real("l1", l1, low=0.0)
+        self.sample_weight = None if sample_weight is None else _as_weights(sample_weight, m)
         names = tuple(f"x{j + 1}" for j in range(p)) if feature_names is None else feature_names
         names = tuple(names)
         if len(names) != p:
@@ -680,7 +912,26 @@ class LogisticLoss(DataObjective):
         design = np.hstack([self.X, np.ones((m, 1))]) if self.fit_bias else self.X
         self._design = _frozen(design)
         self._targets = _frozen(1.0 - 2.0 * self.y)  # s = 1 − 2y
-        self._penalty = _frozen(np.r_[np.full(p, self.l2), np.zeros(self.dim - p)])
+        if self.sample_weight is not None:
+            self._weights = _frozen(self.sample_weight * (m / self.sample_weight.sum()))
+        self._n_penalised = p
+        self._set_penalties(p, l1, l2)
+
+    @property
+    def lipschitz(self) -> float:
+        """An upper bound L on the Lipschitz constant of ∇f (the smooth part), so 1/L is a safe
+        step for gradient and proximal-gradient descent: ℓ'' = σ(1 − σ) ≤ 1/4 gives
+        ∇²f ≼ Φᵀ diag(v) Φ/(4m) + λI, and L = λ_max(Φᵀ diag(v) Φ)/(4m) + λ.
+
+        Example:
+            >>> LogisticLoss([[1.0], [-1.0]], [1, 0], fit_bias=False, l2=0.5).lipschitz
+            0.75
+        """
+        return self._data_lipschitz + self.l2
+
+    @functools.cached_property
+    def _data_lipschitz(self) -> float:
+        return _top_eigenvalue(self._design, self._weights) / 4.0
 
     @staticmethod
     def _loss(u, s):
@@ -704,7 +955,12 @@ class LogisticLoss(DataObjective):
 
     def _repr_args(self):
         m, p = self.X.shape
-        return f"X=<{m}×{p}>, y=<{m}>, fit_bias={self.fit_bias!r}, l2={self.l2!r}"
+        args = f"X=<{m}×{p}>, y=<{m}>, fit_bias={self.fit_bias!r}, l2={self.l2!r}"
+        if self.l1:
+            args += f", l1={self.l1!r}"
+        if self.sample_weight is not None:
+            args += f", sample_weight=<{m}>"
+        return args
 
 
 class SineRegression(DataObjective):
@@ -853,6 +1109,13 @@ def _polish(obj: Objective, w: np.ndarray, steps: int = 20) -> np.ndarray:
         if np.all(np.abs(step) <= 1e-15 * (1.0 + np.abs(w))):
             break
     return w
+
+
+def _top_eigenvalue(phi: np.ndarray, weights: np.ndarray | None) -> float:
+    """λ_max(Φᵀ diag(v) Φ / m), the curvature scale of a mean loss over the rows of Φ."""
+    v = np.ones(phi.shape[0]) if weights is None else weights
+    gram = (phi.T * v) @ phi / phi.shape[0]
+    return float(np.linalg.eigvalsh(0.5 * (gram + gram.T))[-1])
 
 
 def _as_real_array(name: str, value: object) -> np.ndarray:

@@ -25,7 +25,7 @@ import numpy as np
 
 from ._validate import as_vector, check_choice, check_int, check_real, check_rng
 from .objectives import Objective
-from .optimizers import OPTIMIZERS, make_optimizer, needs_hessian
+from .optimizers import OPTIMIZERS, make_optimizer, needs_hessian, needs_prox
 
 __all__ = [
     "GradientOracle",
@@ -234,7 +234,11 @@ def simulate(
     Each step asks the gradient oracle for a gradient g (all examples, or a batch of them), then
     applies the optimizer: ``updates, state = optimizer.update(g, state, params)``,
     ``params = params + updates``. Newton's method gets ``hessian=objective.hessian(params)``; its
-    stochastic variant uses this exact full Hessian with the noisy batch gradient.
+    stochastic variant uses this exact full Hessian with the noisy batch gradient. On a composite
+    objective (an L1 penalty, ``objective.smooth`` False) a proximal optimizer gets the gradient
+    of the smooth part and ``prox=objective.prox``; every other optimizer gets ``grad``, the
+    minimum-norm subgradient. Either way the recorded ``grad_norm`` is that of the minimum-norm
+    subgradient, which is 0 exactly at a minimiser, so "converged" means the same for all.
 
     The run stops early when the full-gradient norm drops below ``tol`` (``"converged"``), or when
     the loss is not finite or exceeds ``max_loss``, or a parameter exceeds 1e12 in absolute value
@@ -274,16 +278,17 @@ def simulate(
     newton = needs_hessian(optimizer)
     if newton and not hasattr(objective, "hessian"):
         raise TypeError(f"optimizer {optimizer.name!r} needs objective.hessian, which is missing")
+    proximal = needs_prox(optimizer) and not getattr(objective, "smooth", True)
 
     with np.errstate(all="ignore"):
         _check_start(objective, p0, max_loss)
         P = np.empty((steps + 1, d))
         P[0] = p0
         if oracle.batch_size is None:
-            last, gnorm = _run_full_batch(objective, optimizer, P, tol, max_loss, newton)
+            last, gnorm = _run_full_batch(objective, optimizer, P, tol, max_loss, newton, proximal)
             grad_norm = gnorm[: last + 1]
         else:
-            last = _run_batches(objective, optimizer, P, oracle, m, max_loss, newton)
+            last = _run_batches(objective, optimizer, P, oracle, m, max_loss, newton, proximal)
             grads = _evaluate(objective.grad, P[: last + 1])
             grad_norm = np.sqrt(np.einsum("td,td->t", grads, grads))
         P = P[: last + 1]
@@ -319,7 +324,7 @@ def simulate(
     )
 
 
-def _run_full_batch(objective, optimizer, P, tol, max_loss, newton):
+def _run_full_batch(objective, optimizer, P, tol, max_loss, newton, proximal=False):
     """The hot loop for full-batch runs; returns (last index filled, ‖g‖ at each point).
 
     Kept minimal because it is what every slider move waits for: the gradient norm comes free from
@@ -336,6 +341,10 @@ def _run_full_batch(objective, optimizer, P, tol, max_loss, newton):
         hessian = objective._hessian if newton else None
     update = optimizer.update
     fast = getattr(update, "unchecked", None)
+    if proximal:
+        smooth_grad, prox = objective.smooth_grad, objective.prox
+        if isinstance(objective, Objective):
+            smooth_grad, prox = objective._smooth_grad, objective._prox
     tol = -1.0 if tol is None else tol  # a norm is never < −1: no early stop
     gnorm = np.empty(steps + 1)
     p = P[0]
@@ -349,7 +358,9 @@ def _run_full_batch(objective, optimizer, P, tol, max_loss, newton):
             return t, gnorm
         if t % _CHECK_EVERY == _CHECK_EVERY - 1 and _blown_up(value(p), p, max_loss):
             return t, gnorm
-        if t and fast is not None:  # the first step was validated in full; skip checks now
+        if proximal:  # the step uses the smooth part's gradient and the prox of the rest
+            upd, state = update(smooth_grad(p), state, p, prox=prox)
+        elif t and fast is not None:  # the first step was validated in full; skip checks now
             upd, state = fast(g, state, None if hessian is None else hessian(p))
         elif hessian is None:
             upd, state = update(g, state, p)
@@ -362,7 +373,7 @@ def _run_full_batch(objective, optimizer, P, tol, max_loss, newton):
     return steps, gnorm
 
 
-def _run_batches(objective, optimizer, P, oracle, m, max_loss, newton):
+def _run_batches(objective, optimizer, P, oracle, m, max_loss, newton, proximal=False):
     """The loop for stochastic and mini-batch runs; returns the last index filled."""
     steps = P.shape[0] - 1
     grad_batch, value, update = objective.grad_batch, objective.value, optimizer.update
@@ -370,9 +381,13 @@ def _run_batches(objective, optimizer, P, oracle, m, max_loss, newton):
     batches = oracle.batches(m)
     p = P[0]
     state = optimizer.init(p)
+    if proximal:  # the smooth part's batch gradient, then the prox of the rest
+        grad_batch = objective.smooth_grad_batch
     for t in range(steps):
         g = grad_batch(p, next(batches))
-        if hessian is None:
+        if proximal:
+            upd, state = update(g, state, p, prox=objective.prox)
+        elif hessian is None:
             upd, state = update(g, state, p)
         else:  # the exact full Hessian with the noisy gradient
             upd, state = update(g, state, p, hessian=hessian(p))
@@ -542,11 +557,14 @@ def sweep(
     newton = needs_hessian(optimizer)
     if newton and not hasattr(objective, "hessian"):
         raise TypeError(f"optimizer {name!r} needs objective.hessian, which is missing")
+    proximal = needs_prox(optimizer) and not getattr(objective, "smooth", True)
     n = lr_grid.shape[0]
 
     grad, value, hessian = objective.grad, objective.value, getattr(objective, "hessian", None)
+    smooth_grad, prox = getattr(objective, "smooth_grad", None), getattr(objective, "prox", None)
     if isinstance(objective, Objective):  # points are valid (n, d) float arrays by construction
         grad, value, hessian = objective._grad, objective._value, objective._hessian
+        smooth_grad, prox = objective._smooth_grad, objective._prox
     fast = getattr(optimizer.update, "unchecked", None)
     with np.errstate(all="ignore"):
         _check_start(objective, p0, max_loss)
@@ -566,7 +584,9 @@ def sweep(
             if not active.any():
                 break
             H = hessian(P) if newton else None
-            if t > 1 and fast is not None:  # step 1 went through the checked update
+            if proximal:
+                upd, state = optimizer.update(smooth_grad(P), state, P, prox=prox)
+            elif t > 1 and fast is not None:  # step 1 went through the checked update
                 upd, state = fast(G, state, H)
             elif newton:
                 upd, state = optimizer.update(G, state, P, hessian=H)

@@ -21,3 +21,10 @@ c.pop("MappingKernelManager", None)
 # No preheated pool inside a user's own server: it would keep an executed kernel per lesson
 # (about 1 GB) in a container that Binder limits to a few GB.
 c.VoilaConfiguration.preheat_kernel = False
+# Voila 0.5 inlines a Markdown picture (the course map's) by calling the contents manager as if it
+# were synchronous (voila-dashboards/voila#1473); with the server's default asynchronous manager
+# the page stops at the first picture. The synchronous large-file manager, the same one's
+# blocking sibling, serves JupyterLab as well for a course's files.
+c.ServerApp.contents_manager_class = (
+    "jupyter_server.services.contents.largefilemanager.LargeFileManager"
+)

@@ -86,7 +86,7 @@ def voila_logs(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def lessons_server(voila_logs) -> Iterator[VoilaServer]:
-    """`voila lessons/` as the README runs it, with short idle culling."""
+    """`voila lessons/` as docs/deploying.md runs it, with short idle culling."""
     server = start_voila(LESSONS, extra_args=TEST_SERVER_ARGS, log_dir=voila_logs)
     yield server
     server.stop()

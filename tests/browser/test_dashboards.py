@@ -13,6 +13,7 @@ from voila_harness import (
     DEFERRED_MATH_CLASS,
     FIXTURES,
     LESSONS,
+    http_get,
     kernel_id_from_html,
     lesson_notebooks,
     math_problems,
@@ -109,46 +110,40 @@ def test_printing_typesets_every_formula(lessons_server, open_dashboard):
 
 
 def test_course_map_links_every_lesson(lessons_server, shared_dashboard):
+    """The map links each lesson's dashboard by its title and its worked solutions; the
+    stand-alone server, which serves lessons/ only, does not hand the solutions out."""
     dash = shared_dashboard(lessons_server, COURSE_MAP)
-    links = set(
-        dash.page.evaluate(
-            """() => [...document.querySelectorAll('#rendered_cells a')]
-                     .map((a) => a.href).filter((h) => h.endsWith('.ipynb'))"""
-        )
+    hrefs = dash.page.evaluate(
+        """() => [...document.querySelectorAll('#rendered_cells a')]
+                 .map((a) => a.href).filter((h) => h.endsWith('.ipynb'))"""
     )
-    expected = {lessons_server.render_url(p) for p in lesson_notebooks() if p.name != COURSE_MAP}
-    assert links == expected
+    lessons = [p for p in lesson_notebooks() if p.name != COURSE_MAP]
+    expected = {lessons_server.render_url(p) for p in lessons}
+    solutions = {lessons_server.url(f"voila/solutions/{p.name}") for p in lessons}
+    assert set(hrefs) == expected | solutions
+    for url in solutions:
+        status, _, _ = http_get(url)
+        assert status in (403, 404), f"{url}: {status}"
+    # the thumbnails arrive inside the page (Voila inlines Markdown images), one per lesson
+    images = dash.page.evaluate(
+        """() => [...document.querySelectorAll('#rendered_cells img')]
+                 .map((i) => [i.alt, i.naturalWidth, i.src.slice(0, 22)])"""
+    )
+    assert len(images) == len(lessons)
+    for alt, width, src in images:
+        assert alt.startswith("Lesson ") and width == 400 and src == "data:image/png;base64,"
 
 
-def test_course_map_links_open_dashboards(tmp_path, voila_logs, open_dashboard):
-    """With two stand-in lessons beside it, the course map lists them by title and each link opens
-    that lesson's dashboard (the real lessons get the same check above once they exist)."""
-    shutil.copy(LESSONS / COURSE_MAP, tmp_path / COURSE_MAP)
-    shutil.copy(FIXTURES / "explorer.ipynb", tmp_path / "01_first_explorer.ipynb")
-    shutil.copy(FIXTURES / "cell_tags.ipynb", tmp_path / "02_cell_tags.ipynb")
-    server = start_voila(tmp_path, log_dir=voila_logs)
-    try:
-        dash = open_dashboard(server, COURSE_MAP)
-        anchors = dash.page.evaluate(
-            """() => [...document.querySelectorAll('#rendered_cells a')]
-                     .filter((a) => a.href.endsWith('.ipynb'))
-                     .map((a) => ({ text: a.textContent, href: a.href }))"""
-        )
-        assert anchors == [
-            {
-                "text": "Fixture: two explorers",
-                "href": server.render_url("01_first_explorer.ipynb"),
-            },
-            {"text": "Fixture: cell tags", "href": server.render_url("02_cell_tags.ipynb")},
-        ]
-        with dash.page.context.expect_page() as popup_info:
-            dash.page.click("#rendered_cells a[href$='02_cell_tags.ipynb']")
-        lesson = popup_info.value
-        lesson.wait_for_load_state("load", timeout=60_000)
-        assert lesson.url == server.render_url("02_cell_tags.ipynb")
-        lesson.wait_for_selector("text=fixture-visible-marker", timeout=60_000)
-    finally:
-        server.stop()
+def test_course_map_links_open_dashboards(lessons_server, open_dashboard):
+    """A lesson's title on the map opens that lesson's dashboard (Markdown links open in the
+    same tab; the browser's Back returns to the map)."""
+    dash = open_dashboard(lessons_server, COURSE_MAP)
+    lesson = "02_sigmoid_derivative.ipynb"
+    title = json.loads((LESSONS / lesson).read_text(encoding="utf-8"))["cells"][0]["source"][0]
+    with dash.page.expect_navigation(timeout=60_000):
+        dash.page.click(f"#rendered_cells h3 a[href$='{lesson}']")
+    assert dash.page.url == lessons_server.render_url(lesson)
+    dash.page.wait_for_selector(f"text={title.removeprefix('# ').strip()}", timeout=60_000)
 
 
 def test_cell_tags_hide_cells_in_voila(fixtures_server, open_dashboard):

@@ -186,8 +186,12 @@ def test_contents_api_lists_names_only(lessons_server):
         assert json.loads(body)["content"] is None
     status, body, _ = http_get(lessons_server.url("voila/api/contents/"))
     assert status == 200
-    names = {item["name"] for item in json.loads(body)["content"]}
-    assert names == {p.name for p in lesson_notebooks()}  # no .voila/, no .py files
+    listing = {item["name"]: item["type"] for item in json.loads(body)["content"]}
+    # the notebooks and the folder of the course map's pictures; no .voila/, no .py files
+    assert listing == {p.name: "notebook" for p in lesson_notebooks()} | {"images": "directory"}
+    status, body, _ = http_get(lessons_server.url("voila/api/contents/images"))
+    assert status == 200
+    assert json.loads(body)["content"] == []  # Voila lists notebooks only: no picture either
 
 
 TRAVERSALS = [

@@ -16,7 +16,7 @@ from ..data import load_wdbc, make_classification_2d
 from ..objectives import LogisticLoss, log_sigmoid, wdbc_logistic
 from ..optimizers import newton
 from ..simulate import simulate
-from ._core import Wrong, call, exercise
+from ._core import Choice, Form, Number, Wrong, call, exercise
 from ._core import number as _number
 from ._core import numbers as _numbers
 
@@ -29,7 +29,7 @@ __all__ = [
     "separable_fit",
 ]
 
-# ex_01_1: a three-example data set and a model z = w·x + b
+# ex_01_1: a three-example data set and a model z = wᵀx + b
 TINY_X = (-1.0, 0.0, 2.0)
 TINY_Y = (0, 1, 1)
 TINY_W, TINY_B = 2.0, 0.5
@@ -64,7 +64,8 @@ def tiny_log_likelihood() -> float:
 
 @exercise(
     "ex_01_1",
-    hint="for each example compute z = w·x + b, then p = σ(z); the example "
+    form=Form((Number("log 𝓛 (natural log)"),)),
+    hint="for each example compute z = wᵀx + b, then ŷ = σ(z); the example "
     "contributes log p if y = 1 and log(1 − p) if y = 0; add the three logs (natural log).",
 )
 def _check_tiny(answer) -> str:
@@ -72,7 +73,7 @@ def _check_tiny(answer) -> str:
     ref = tiny_log_likelihood()
     if _close(value, ref, 5e-4):
         return (
-            f"log L = {ref:.4f}, so L = {math.exp(ref):.4f}: the model gives this exact "
+            f"log 𝓛 = {ref:.4f}, so 𝓛 = {math.exp(ref):.4f}: the model gives this exact "
             f"labelling a probability of about {100 * math.exp(ref):.0f}%."
         )
     if _close(value, -ref, 5e-4):
@@ -81,7 +82,7 @@ def _check_tiny(answer) -> str:
             "negative (a log of a probability is never positive)"
         )
     if _close(value, math.exp(ref), 5e-4):
-        raise Wrong(f"{value:.4f} is the likelihood L itself; the question asks for log L")
+        raise Wrong(f"{value:.4f} is the likelihood 𝓛 itself; the question asks for log 𝓛")
     if _close(value, ref / math.log(10.0), 5e-4):
         raise Wrong("that is the log in base 10; use the natural log (np.log)")
     if _close(value, ref / 3.0, 5e-4):
@@ -104,6 +105,7 @@ def _check_tiny(answer) -> str:
 
 @exercise(
     "ex_01_2",
+    form=Form((Number("(a) odds"), Number("(b) log-odds z"), Number("(c) factor on the odds"))),
     hint="odds = p/(1 − p); log-odds = ln(odds) = z; a weight w adds w to z for "
     "each unit of its feature, so it multiplies the odds by e^w.",
 )
@@ -141,6 +143,7 @@ def _check_odds(answer) -> str:
 
 @exercise(
     "ex_01_3",
+    form=Form((Number("x₂ on the boundary"), Number("x₂ on the line ŷ = 0.9"))),
     hint="on the boundary z = w₁x₁ + w₂x₂ + b = 0; on the p = 0.9 line "
     "z = ln(0.9/0.1) = ln 9. Put x₁ = 0.5 and solve each for x₂.",
 )
@@ -252,6 +255,14 @@ def _check_mean_nll(answer) -> str:
 
 @exercise(
     "ex_01_5",
+    form=Form(
+        (
+            Choice(
+                "higher likelihood",
+                (("w_A = (4, 1)", "A"), ("w_B = (12, 3)", "B"), ("equal", "equal")),
+            ),
+        )
+    ),
     hint="both vectors point the same way, so they draw the same boundary and "
     "make the same mistakes; what changes is how confident the mistakes are.",
 )
@@ -300,28 +311,29 @@ def separable_fit(l2: float) -> np.ndarray:
 
 @exercise(
     "ex_01_6",
-    hint="‖w*‖ shrinks as λ grows; try λ = 0.01, 0.1, 1 with simulate(loss, "
+    form=Form((Number("L2 strength τ"),)),
+    hint="‖w*‖ shrinks as τ grows; try τ = 0.01, 0.1, 1 with simulate(loss, "
     "newton(), steps=100) and narrow it down.",
 )
 def _check_l2(answer) -> str:
-    lam = _number("λ", answer)
+    lam = _number("τ", answer)
     if lam <= 0:
-        raise Wrong(f"λ = {lam:g} adds no penalty: on separable data ‖w‖ then grows without end")
+        raise Wrong(f"τ = {lam:g} adds no penalty: on separable data ‖w‖ then grows without end")
     if lam > 1e6:
-        raise Wrong(f"λ = {lam:g} is far too strong: the weights are crushed to zero")
+        raise Wrong(f"τ = {lam:g} is far too strong: the weights are crushed to zero")
     w = separable_fit(lam)
     norm = float(np.linalg.norm(w[:2]))
     if norm >= NORM_HIGH:
         raise Wrong(
-            f"with λ = {lam:g} the weights have ‖w*‖ = {norm:.3f} ≥ {NORM_HIGH:g}: the "
-            "penalty is too weak; increase λ"
+            f"with τ = {lam:g} the weights have ‖w*‖ = {norm:.3f} ≥ {NORM_HIGH:g}: the "
+            "penalty is too weak; increase τ"
         )
     if norm < NORM_LOW:
         raise Wrong(
-            f"with λ = {lam:g}, ‖w*‖ = {norm:.3f} < {NORM_LOW:g}: the penalty is so "
-            "strong that the model is needlessly unsure; decrease λ"
+            f"with τ = {lam:g}, ‖w*‖ = {norm:.3f} < {NORM_LOW:g}: the penalty is so "
+            "strong that the model is needlessly unsure; decrease τ"
         )
     return (
-        f"λ = {lam:g} gives a finite minimiser with ‖w*‖ = {norm:.3f}: the penalty λ‖w‖²/2 "
+        f"τ = {lam:g} gives a finite minimiser with ‖w*‖ = {norm:.3f}: the penalty τ‖w‖²/2 "
         "grows faster than the data term can shrink, so the loss has a bottom again."
     )

@@ -17,7 +17,7 @@ from ..objectives import Quadratic2D, wdbc_logistic
 from ..optimizers import gd, newton
 from ..simulate import simulate
 from ..theory import quadratic_theory
-from ._core import Wrong, call, exercise
+from ._core import Form, Number, Wrong, call, exercise
 from ._core import number as _number
 
 __all__ = [
@@ -71,6 +71,7 @@ def _numbers(value, n: int, what: str) -> list[float]:
 
 @exercise(
     "ex_04_1",
+    form=Form((Number("factor for λ₁ = 0.5"), Number("factor for λ₂ = 5"), Number("overall rate"))),
     hint="each eigendirection is multiplied by 1 − αλ per step; its size shrinks by |1 − αλ|. "
     "The overall rate is the largest of these.",
 )
@@ -111,6 +112,7 @@ def _check_factors(answer) -> str:
 
 @exercise(
     "ex_04_2",
+    form=Form((Number("best rate α*"), Number("contraction per step"))),
     hint="find λmin and λmax of A (np.linalg.eigvalsh); α* = 2/(λmin + λmax) equalises "
     "1 − αλmin and αλmax − 1; the rate is (κ − 1)/(κ + 1) with κ = λmax/λmin.",
 )
@@ -155,6 +157,7 @@ def _check_best_rate(answer) -> str:
 
 @exercise(
     "ex_04_3",
+    form=Form((Number("largest converging α"),)),
     hint="GD converges exactly when every |1 − αλᵢ| < 1, i.e. α < 2/λmax; get λmax from "
     "np.linalg.eigvalsh(A), or bisect: simulate a rate and see whether it converges.",
 )
@@ -193,6 +196,7 @@ def _check_largest_stable(answer) -> str:
 
 @exercise(
     "ex_04_4",
+    form=Form((Number("learning rate α"),)),
     hint="the flat direction needs α large (its factor is 1 − αλmin), the steep one needs "
     "|1 − αλmax| small: aim near α* = 2/(λmin + λmax), or a little below it, since the steep "
     "direction starts with most of the loss.",
@@ -336,6 +340,7 @@ def steps_to_shrink(kappa: float = SHRINK_KAPPA, factor: float = SHRINK_FACTOR) 
 
 @exercise(
     "ex_04_6",
+    form=Form((Number("steps t"),)),
     hint="the error shrinks by ρ = (κ − 1)/(κ + 1) per step; solve ρᵗ ≤ 10⁻⁶ for the smallest "
     "integer t: t = ⌈ln(10⁻⁶)/ln ρ⌉.",
 )

@@ -16,7 +16,7 @@ from ..data import load_wdbc
 from ..objectives import Himmelblau, LogisticLoss, sigmoid, sine_regression, wdbc_logistic
 from ..optimizers import newton
 from ..simulate import simulate
-from ._core import Wrong, call, exercise
+from ._core import Choice, Form, Number, Wrong, call, exercise
 from ._core import number as _number
 
 __all__ = [
@@ -72,6 +72,14 @@ def _polished_stationary_points() -> np.ndarray:
 
 #: ex_05_3: the nine stationary points of Himmelblau's function (∇f = 0 to about 1e-13)
 STATIONARY_POINTS = _polished_stationary_points()
+#: the options of ex_05_3 in a form
+_KIND_CHOICES = (("minimum", "minimum"), ("maximum", "maximum"), ("saddle", "saddle"))
+
+
+def _newton_norms_text() -> str:
+    """What the cell of ex_05_5 prints, for a form in a dashboard (which hides the cell)."""
+    first = simulate(wdbc_logistic(), newton(), NEWTON_START, steps=4, tol=None)
+    return "‖∇f‖ at steps 0–4: " + ", ".join(f"{v:.3e}" for v in first.grad_norm)
 
 
 # --------------------------------------------------------------------------------------------
@@ -100,6 +108,7 @@ def _fmt(v: np.ndarray, digits: int = 4) -> str:
 
 @exercise(
     "ex_05_1",
+    form=Form((Number("w₁, first entry"), Number("w₁, second entry")), pack=np.array),
     hint="∇f(w) = Aw − b and H = A, so w₁ = w₀ − A⁻¹(Aw₀ − b); "
     "np.linalg.solve(A, g) computes A⁻¹g without forming the inverse.",
 )
@@ -230,6 +239,10 @@ _KIND_WORDS = {
 
 @exercise(
     "ex_05_3",
+    form=Form(
+        tuple(Choice(f"point ({p[0]:.3f}, {p[1]:.3f})", _KIND_CHOICES) for p in STATIONARY_POINTS),
+        pack=list,
+    ),
     hint="np.linalg.eigvalsh(f.hessian(p)) gives the eigenvalues at p: all > 0 is a "
     "minimum, all < 0 a maximum, mixed signs a saddle.",
 )
@@ -274,8 +287,9 @@ def _check_classification(answer) -> str:
 
 @exercise(
     "ex_05_4",
-    hint="along the unit eigenvector uᵢ the model is ½λᵢt²; set it equal to the level c "
-    "and solve for t: t = √(2c/λᵢ). The smallest eigenvalue gives the longest axis.",
+    form=Form((Number("longest semi-axis"), Number("shortest semi-axis"))),
+    hint="along the unit eigenvector uᵢ the model is ½λᵢa²; set it equal to the level Δf "
+    "and solve for a: a = √(2Δf/λᵢ). The smallest eigenvalue gives the longest axis.",
 )
 def _check_ellipse(answer) -> str:
     a_long, a_short = _vector(answer, 2, "the two semi-axis lengths (longest first)")
@@ -285,17 +299,17 @@ def _check_ellipse(answer) -> str:
     got = np.array([a_long, a_short])
     if np.allclose(got, ref, rtol=1e-3):
         return (
-            f"semi-axes √(2c/λ) = {ref[0]:.4g} along (1, −1)/√2 (λ = {lam[0]:g}) and "
+            f"semi-axes √(2Δf/λ) = {ref[0]:.4g} along (1, −1)/√2 (λ = {lam[0]:g}) and "
             f"{ref[1]:.4g} along (1, 1)/√2 (λ = {lam[1]:g}): the ratio is √κ = "
             f"{math.sqrt(lam[1] / lam[0]):.4g}."
         )
     if np.allclose(got, ref[::-1], rtol=1e-3):
         raise Wrong("right lengths, wrong order: give the longest axis first")
     slips = {
-        "1/√λ: the level c and the ½ of the model are missing, t = √(2c/λ)": 1 / np.sqrt(lam),
-        "2c/λ without the square root: the model grows like t², so t = √(2c/λ)": 2 * c / lam,
-        "√λ: a large curvature makes the bowl steep, so its axis is short, t ∝ 1/√λ": np.sqrt(lam),
-        "√(c/λ): the model is ½λt², so ½λt² = c gives t² = 2c/λ": np.sqrt(c / lam),
+        "1/√λ: the level Δf and the ½ of the model are missing, a = √(2Δf/λ)": 1 / np.sqrt(lam),
+        "2Δf/λ without the square root: the model grows like a², so a = √(2Δf/λ)": 2 * c / lam,
+        "√λ: a large curvature makes the bowl steep, so its axis is short, a ∝ 1/√λ": np.sqrt(lam),
+        "√(Δf/λ): the model is ½λa², so ½λa² = Δf gives a² = 2Δf/λ": np.sqrt(c / lam),
     }
     for what, value in slips.items():
         if np.allclose(np.sort(got), np.sort(value), rtol=1e-3):
@@ -319,6 +333,10 @@ def newton_steps(tol: float, start=NEWTON_START) -> int:
 
 @exercise(
     "ex_05_5",
+    form=Form(
+        (Number("steps to ‖∇f‖ < 1e-4"), Number("steps to ‖∇f‖ < 1e-12")),
+        info=_newton_norms_text,
+    ),
     hint="near the minimum e_{k+1} ≈ C·e_k²: estimate C from the last two gradient "
     "norms you printed, then square and multiply step by step until you pass each tolerance.",
 )
@@ -352,27 +370,28 @@ def _check_newton_prediction(answer) -> str:
 
 
 # --------------------------------------------------------------------------------------------
-# ex_05_6: the smallest damping that makes H + λI positive definite
+# ex_05_6: the smallest damping that makes H + δI positive definite
 
 
 @exercise(
     "ex_05_6",
-    hint="the eigenvalues of H + λI are λᵢ + λ; all of them are positive once λ exceeds "
+    form=Form((Number("smallest damping δ"),)),
+    hint="the eigenvalues of H + δI are λᵢ + δ; all of them are positive once δ exceeds "
     "−λmin. Compute np.linalg.eigvalsh(loss.hessian(w)).",
 )
 def _check_damping(answer) -> str:
-    lam_answer = _number("λ", answer)
+    lam_answer = _number("δ", answer)
     lam = np.linalg.eigvalsh(sine_regression().hessian(np.array(DAMPING_POINT)))
     need = -float(lam[0])
     if abs(lam_answer - need) <= 0.01 * need:
         return (
-            f"−λmin = {need:.4g}: for any λ above it, H + λI has eigenvalues λᵢ + λ > 0 and the "
+            f"−λmin = {need:.4g}: for any δ above it, H + δI has eigenvalues λᵢ + δ > 0 and the "
             "damped Newton step is a descent direction."
         )
     if abs(lam_answer + need) <= 0.01 * need:
         raise Wrong(
             f"{lam_answer:.4g} is λmin itself; adding it to the diagonal makes things worse. "
-            "You need λ + λmin > 0"
+            "You need δ + λmin > 0"
         )
     if abs(lam_answer - lam[1]) <= 0.01 * abs(lam[1]) or abs(lam_answer + lam[1]) <= 0.01 * abs(
         lam[1]
@@ -383,9 +402,9 @@ def _check_damping(answer) -> str:
         )
     if lam_answer < need:
         raise Wrong(
-            f"with λ = {lam_answer:.4g}, H + λI still has the eigenvalue {lam[0] + lam_answer:.3g} "
+            f"with δ = {lam_answer:.4g}, H + δI still has the eigenvalue {lam[0] + lam_answer:.3g} "
             "< 0: too small"
         )
     raise Wrong(
-        f"λ = {lam_answer:.4g} works, but it is not the smallest: any λ above {need:.4g} would do"
+        f"δ = {lam_answer:.4g} works, but it is not the smallest: any δ above {need:.4g} would do"
     )

@@ -16,7 +16,7 @@ from ..objectives import Quadratic2D, Rosenbrock, Saddle
 from ..optimizers import adam, gd, momentum, nesterov
 from ..simulate import simulate
 from ..theory import quadratic_theory
-from ._core import Wrong, call, exercise
+from ._core import Choice, Form, Number, Wrong, call, exercise
 from ._core import number as _number
 
 __all__ = [
@@ -44,16 +44,21 @@ RACE_START = (1.5, 1e-6)
 RACE_RATES = {"gd": 0.1, "momentum": 0.1, "adam": 0.05}
 RACE_MOMENTUM = 0.9
 RACE_CHOICES = {
-    "a": "Momentum: Adam's first moment m builds up speed along w₂ like a heavy ball, and the "
+    "a": "Momentum: Adam's first moment ḡ builds up speed along w₂ like a heavy ball, and the "
     "speed carries it off the saddle.",
-    "b": "Normalisation: Adam divides each coordinate's step by √v̂, the root of that "
+    "b": "Normalisation: Adam divides each coordinate's step by √ŝ, the root of that "
     "coordinate's recent squared gradients, so along w₂, where the gradient is tiny, the step "
     "is still about α.",
     "c": "Bias correction: it makes Adam's first steps about 3 times larger than α, which throws "
     "it off the saddle.",
-    "d": "Curvature: Adam's v̂ estimates the Hessian, so Adam steps along the eigenvector of "
+    "d": "Curvature: Adam's ŝ estimates the Hessian, so Adam steps along the eigenvector of "
     "negative curvature.",
 }
+
+
+def _race_choices_text() -> str:
+    """The four explanations of ex_06_6, for a form in a dashboard."""
+    return "\n".join(f"({k}) {v}" for k, v in RACE_CHOICES.items())
 
 
 def _array(name: str, value, shape: tuple[int, ...]) -> np.ndarray:
@@ -226,6 +231,7 @@ def bowl_steps(mu: float) -> int | None:
 
 @exercise(
     "ex_06_3",
+    form=Form((Number("best momentum μ"),)),
     hint="sweep(momentum_bowl(), 'momentum', [BOWL_LR], momenta=np.linspace(0, 0.95, 96)) "
     "counts the steps for every μ at once; pick the μ with the fewest (−1 means never).",
 )
@@ -265,8 +271,8 @@ def _check_best_momentum(answer) -> str:
 
 @exercise(
     "ex_06_4",
-    hint="m = b1·m + (1 − b1)·g;  v = b2·v + (1 − b2)·g²;  m̂ = m/(1 − b1**t);  "
-    "v̂ = v/(1 − b2**t);  w − lr·m̂/(√v̂ + eps), with t = 1 on the first step.",
+    hint="ḡ = b1·ḡ + (1 − b1)·g;  s = b2·s + (1 − b2)·g²;  ĝ = ḡ/(1 − b1**t);  "
+    "ŝ = s/(1 − b2**t);  w − lr·ĝ/(√ŝ + eps), with t = 1 on the first step.",
 )
 def _check_adam_step(answer) -> str:
     if not callable(answer):
@@ -294,18 +300,18 @@ def _check_adam_step(answer) -> str:
                 eps,
             )
         if not isinstance(out, tuple | list) or len(out) != 3:
-            raise Wrong("return three arrays: (w_new, m_new, v_new)")
+            raise Wrong("return three arrays: (w_new, g_bar_new, s_new)")
         w_new, m_new, v_new = (
             _array(n, v, (2,)) for n, v in zip(("w_new", "m_new", "v_new"), out, strict=True)
         )
         if not np.allclose(m_new, new.mu, rtol=1e-10, atol=1e-14):
             if np.allclose(m_new, b1 * state.mu + g, rtol=1e-10, atol=1e-14):
-                raise Wrong(f"step {t}: m should be a moving average, b1·m + (1 − b1)·g")
-            raise Wrong(f"step {t}: m_new = {_fmt(m_new)}, expected {_fmt(new.mu)}")
+                raise Wrong(f"step {t}: ḡ should be a moving average, b1·ḡ + (1 − b1)·g")
+            raise Wrong(f"step {t}: g_bar_new = {_fmt(m_new)}, expected {_fmt(new.mu)}")
         if not np.allclose(v_new, new.nu, rtol=1e-10, atol=1e-14):
             if np.allclose(v_new, b2 * state.nu + (1 - b2) * np.abs(g), rtol=1e-10, atol=1e-14):
-                raise Wrong(f"step {t}: v averages the squared gradient g², not |g|")
-            raise Wrong(f"step {t}: v_new = {_fmt(v_new)}, expected {_fmt(new.nu)}")
+                raise Wrong(f"step {t}: s averages the squared gradient g², not |g|")
+            raise Wrong(f"step {t}: s_new = {_fmt(v_new)}, expected {_fmt(new.nu)}")
         if not np.allclose(w_new, w + upd, rtol=1e-10, atol=1e-13):
             no_bc, _ = plain.update(g, state, w)
             inside = -lr * (new.mu / (1 - b1**t)) / np.sqrt(new.nu / (1 - b2**t) + eps)
@@ -314,11 +320,11 @@ def _check_adam_step(answer) -> str:
             )
             if np.allclose(w_new, w + no_bc, rtol=1e-10, atol=1e-13):
                 raise Wrong(
-                    f"step {t}: that is Adam without bias correction; divide m by 1 − b1^t and v "
+                    f"step {t}: that is Adam without bias correction; divide ḡ by 1 − b1^t and s "
                     "by 1 − b2^t"
                 )
             if np.allclose(w_new, w + inside, rtol=1e-8, atol=1e-13):
-                raise Wrong(f"step {t}: ε goes outside the square root: m̂/(√v̂ + ε)")
+                raise Wrong(f"step {t}: ε goes outside the square root: ĝ/(√ŝ + ε)")
             if np.allclose(w_new, w + wrong_t, rtol=1e-10, atol=1e-13):
                 raise Wrong(
                     f"step {t}: the correction uses t + 1; t is the step number you "
@@ -354,7 +360,7 @@ def uncorrected_ratio_reference(t: int, b1: float, b2: float) -> float:
 @exercise(
     "ex_06_5",
     hint="with a constant gradient g, m_t = (1 − b1^t)g and v_t = (1 − b2^t)g²; the corrected "
-    "step is α·sign(g), the uncorrected one α·m_t/√v_t.",
+    "step is α·sign(g), the uncorrected one α·ḡ_t/√s_t.",
 )
 def _check_uncorrected_ratio(answer) -> str:
     if not callable(answer):
@@ -380,7 +386,7 @@ def _check_uncorrected_ratio(answer) -> str:
                 "after t steps the averages hold 1 − b1^t and 1 − b2^t of the gradient"
             )
         if math.isclose(got, (1 - b1**t) / (1 - b2**t), rel_tol=1e-6):
-            raise Wrong(f"at t = {t}: the step divides by √v, so take the square root of 1 − b2^t")
+            raise Wrong(f"at t = {t}: the step divides by √s, so take the square root of 1 − b2^t")
         if math.isclose(got, 1 / ref, rel_tol=1e-6):
             raise Wrong(f"at t = {t}: that is the inverse, corrected over uncorrected")
         raise Wrong(
@@ -413,7 +419,16 @@ def escape_steps(name: str, start=RACE_START, **settings) -> int | None:
 
 @exercise(
     "ex_06_6",
-    hint="look at Adam's state along w₂ in the race: v̂ is about g², so m̂/√v̂ is about ±1 "
+    form=Form(
+        (
+            Choice(
+                "explanation",
+                tuple((f"({k}) {v.split(':')[0]}", k) for k, v in RACE_CHOICES.items()),
+            ),
+        ),
+        info=_race_choices_text,
+    ),
+    hint="look at Adam's state along w₂ in the race: ŝ is about g², so ĝ/√ŝ is about ±1 "
     "whatever the size of g. Would Adam with b1 = 0 (no first moment) be slower?",
 )
 def _check_race_explanation(answer) -> str:
@@ -430,8 +445,8 @@ def _check_race_explanation(answer) -> str:
     if key == "b":
         return (
             f"Adam escapes in {adam_n} steps (GD {gd_n}, momentum {mom_n}). Along w₂ the "
-            f"gradient is −w₂, about {RACE_START[1]:g} at the start, and v̂ ≈ g², so the step is "
-            f"α·m̂/√v̂ ≈ α = {RACE_RATES['adam']:g}: Adam walks off at constant speed. Start 100 "
+            f"gradient is −w₂, about {RACE_START[1]:g} at the start, and ŝ ≈ g², so the step is "
+            f"α·ĝ/√ŝ ≈ α = {RACE_RATES['adam']:g}: Adam walks off at constant speed. Start 100 "
             f"times closer (w₂ = 1e-8) and Adam still needs {farther} steps, GD {gd_farther}."
         )
     why = {
@@ -440,7 +455,7 @@ def _check_race_explanation(answer) -> str:
         f"than Adam ({adam_n})",
         "c": "with bias correction switched on (the default) the first step is exactly α in "
         "each coordinate; the factor 3.16 appears only when the correction is switched off",
-        "d": "Adam uses first derivatives only; v̂ is a running mean of squared gradients, "
+        "d": "Adam uses first derivatives only; ŝ is a running mean of squared gradients, "
         "which says nothing about the sign of the curvature",
     }[key]
     raise Wrong(f"not that: {why}")

@@ -13,7 +13,12 @@ Every explorer has a module here, free of matplotlib and ipywidgets (the purity 
 - the answers of its predict-then-run questions, ``state -> (correct answer, why)``.
 
 :class:`Status` and :class:`Question` live here so that model code and tests use them without
-importing the explorers.
+importing the explorers. A model whose controls take values on a grid (a log slider's steps)
+computes what they look up once, in its ``precompute()``, and answers a move by a look-up.
+
+Lesson 07: ``penalty_geometry`` (L2 disc, L1 diamond and exact zeros in two dimensions),
+``regularization_paths`` (WDBC's coefficient paths, validation loss against τ, early stopping),
+``softmax_regions`` (three penguin species, softmax beside one-vs-rest, the shift invariance).
 """
 
 from __future__ import annotations

@@ -1,0 +1,162 @@
+"""The course map's thumbnails: one key figure per lesson, drawn with the package, as PNG bytes.
+
+Drawn with matplotlib's Agg canvas on a `Figure` (no pyplot state), at a fixed size and
+resolution, with the default style and no "Software" metadata, so that the same versions of
+the course's dependencies give the same bytes (tests/test_sources.py checks the committed files).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+
+import matplotlib as mpl
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from widgets.data import load_wdbc
+from widgets.objectives import LogisticLoss, Quadratic2D, sigmoid, wdbc_logistic
+from widgets.optimizers import gd, momentum, newton
+from widgets.simulate import simulate
+from widgets.theory import quadratic_theory
+
+SIZE = (4.0, 2.2)  # inches
+DPI = 100
+COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7")  # Okabe-Ito, distinguishable
+
+
+def _png(draw: Callable[[Figure], None]) -> bytes:
+    with mpl.rc_context(mpl.rcParamsDefault):
+        fig = Figure(figsize=SIZE, dpi=DPI, layout="constrained")
+        FigureCanvasAgg(fig)
+        draw(fig)
+        out = io.BytesIO()
+        fig.savefig(out, format="png", dpi=DPI, metadata={"Software": None})
+    return out.getvalue()
+
+
+def fit_figure(fig: Figure) -> None:
+    """Lesson 01: the fitted probability of malignancy against mean radius, over the tumours."""
+    data = load_wdbc("mean radius")
+    loss = LogisticLoss(data.X, data.y)
+    w, b = simulate(loss, newton(), steps=30, tol=1e-12).final_params
+    ax = fig.add_subplot()
+    x = data.X[:, 0]
+    ax.plot(x, data.y, "|", color="0.4", ms=8, alpha=0.5, label="tumours (1 = malignant)")
+    grid = np.linspace(x.min(), x.max(), 200)
+    ax.plot(grid, sigmoid(w * grid + b), color=COLOURS[0], lw=2, label="σ(wx + b), fitted")
+    ax.set(xlabel="mean radius (standardised)", ylabel="P(malignant)")
+    ax.legend(fontsize=7, loc="center right")
+
+
+def difference_figure(fig: Figure) -> None:
+    """Lesson 02: the error of a central difference of σ at z = 1 against the step h."""
+    h = np.logspace(-12, -1, 111)
+    exact = float(sigmoid(1.0) * sigmoid(-1.0))
+    error = np.abs((sigmoid(1 + h) - sigmoid(1 - h)) / (2 * h) - exact)
+    ax = fig.add_subplot()
+    ax.loglog(h, error, color=COLOURS[0], label="error of the central difference")
+    ax.axvline(np.finfo(float).eps ** (1 / 3), color="0.4", ls="--", lw=1, label="ε_mach^(1/3)")
+    ax.set(xlabel="step h", ylabel="error")
+    ax.legend(fontsize=7)
+
+
+def batch_figure(fig: Figure) -> None:
+    """Lesson 03: the loss gap of mini-batch gradient descent on WDBC against epochs, per B."""
+    loss = wdbc_logistic()
+    f_star = simulate(loss, newton(), steps=50, tol=1e-12).final_loss
+    m = loss.n_examples
+    ax = fig.add_subplot()
+    for colour, (batch, alpha) in zip(COLOURS, ((1, 0.2), (16, 1.0), (None, 4.0)), strict=False):
+        steps = 3 * (-(-m // batch)) if batch else 3
+        run = simulate(loss, gd(alpha), steps=steps, tol=None, batch_size=batch, seed=0)
+        label = f"B = {batch}" if batch else f"full batch (B = {m})"
+        ax.semilogy(run.epochs, run.loss - f_star, color=colour, lw=1, label=label)
+    ax.set(xlabel="epochs", ylabel="f − f*")
+    ax.legend(fontsize=7)
+
+
+def rate_figure(fig: Figure) -> None:
+    """Lesson 04: the contraction per step ρ(α) = max|1 − αλᵢ| on a κ = 10 quadratic."""
+    th = quadratic_theory(np.diag([0.1, 1.0]))
+    alpha = np.linspace(0.0, 2.4, 481)
+    rho = np.maximum(np.abs(1 - alpha * th.lambda_min), np.abs(1 - alpha * th.lambda_max))
+    ax = fig.add_subplot()
+    ax.axvspan(0, th.stable_lr_max, color=COLOURS[2], alpha=0.15, label="stable band (0, 2/λmax)")
+    ax.plot(alpha, rho, color=COLOURS[0], lw=2, label="ρ(α)")
+    ax.plot([th.best_lr], [th.best_rate], "o", color=COLOURS[1], label="α* = 2/(λmin + λmax)")
+    ax.axhline(1.0, color="0.4", lw=0.8)
+    ax.set(xlabel="learning rate α", ylabel="contraction per step", ylim=(0, 1.6))
+    ax.legend(fontsize=7, loc="upper left")
+
+
+def newton_figure(fig: Figure) -> None:
+    """Lesson 05: ‖∇f‖ per step of Newton's method and of gradient descent on WDBC."""
+    loss = wdbc_logistic()
+    ax = fig.add_subplot()
+    for colour, marker, (name, opt) in zip(
+        COLOURS,
+        ("o", "s"),
+        (("Newton", newton()), ("gradient descent, α = 1", gd(1.0))),
+        strict=False,
+    ):
+        run = simulate(loss, opt, steps=60, tol=1e-12)
+        ax.semilogy(run.grad_norm, marker=marker, ms=3, color=colour, lw=1, label=name)
+    ax.set(xlabel="step t", ylabel="‖∇f(w_t)‖")
+    ax.legend(fontsize=7)
+
+
+def momentum_figure(fig: Figure) -> None:
+    """Lesson 06: distance to the minimum per step, gradient descent against the heavy ball."""
+    bowl = Quadratic2D(condition_number=100.0, angle=0.5)
+    th = quadratic_theory(bowl.A)
+    ax = fig.add_subplot()
+    runs = (
+        ("gradient descent, best α", gd(th.best_lr), COLOURS[0]),
+        ("heavy ball, best (α, μ)", momentum(th.best_momentum_lr, th.best_momentum), COLOURS[1]),
+    )
+    for label, opt, colour in runs:
+        path = simulate(bowl, opt, steps=300, tol=None).params
+        ax.semilogy(np.linalg.norm(path, axis=1), color=colour, lw=1.5, label=label)
+    ax.set(xlabel="step t", ylabel="‖w_t − w*‖ (κ = 100)")
+    ax.legend(fontsize=7)
+
+
+#: lesson number -> (figure, text alternative)
+FIGURES: dict[str, tuple[Callable[[Figure], None], str]] = {
+    "01": (
+        fit_figure,
+        "the fitted sigmoid rising from 0 to 1 across mean radius, over the 569 tumours",
+    ),
+    "02": (
+        difference_figure,
+        "the error of a central difference falling as h² and rising again below h ≈ 6·10⁻⁶",
+    ),
+    "03": (
+        batch_figure,
+        "the loss gap against epochs: small batches fall fastest per epoch, then level off",
+    ),
+    "04": (
+        rate_figure,
+        "the contraction per step ρ(α): a V shape, below 1 only inside the stable band",
+    ),
+    "05": (
+        newton_figure,
+        "Newton's gradient norm plunging in 7 steps while gradient descent falls in a line",
+    ),
+    "06": (
+        momentum_figure,
+        "distance to the minimum on a κ = 100 bowl: the heavy ball falls far faster than gradient "
+        "descent",
+    ),
+}
+
+
+def thumbnail(lesson: str) -> bytes:
+    """The PNG of a lesson's key figure (``"01"`` … ``"06"``)."""
+    try:
+        draw, _ = FIGURES[lesson]
+    except KeyError:
+        raise ValueError(f"no thumbnail for lesson {lesson!r}; known: {sorted(FIGURES)}") from None
+    return _png(draw)
