@@ -267,7 +267,9 @@ class RawBowl:
 
 
 @pytest.mark.parametrize(
-    ("objective", "steps"), [(Rosenbrock(), 60), (RawBowl(), 60), (RawBowl(), 2)], ids=repr
+    ("objective", "steps"),
+    [(Rosenbrock(), 60), (RawBowl(), 60), (RawBowl(), 2)],
+    ids=["rosenbrock-60", "raw-bowl-60", "raw-bowl-2"],  # stable ids: pytest-xdist compares them
 )
 def test_range_test_overflow_is_warning_free_and_stops(objective, steps):
     """Rates up to 1e300 overflow the loss; no RuntimeWarning escapes and the run stops there."""
