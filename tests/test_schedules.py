@@ -22,6 +22,7 @@ from widgets.schedules import (
     exponential,
     lr_range_test,
     step_decay,
+    time_decay,
 )
 
 # ----------------------------------------------------------------------------------------------
@@ -50,6 +51,18 @@ def test_exponential():
     assert exponential(1.0, 0.9)(10) == pytest.approx(0.9**10, rel=1e-15)
     assert exponential(1.0, 1.0)(1000) == 1.0
     assert exponential(1.0, 0.5)(5000) == 0.0  # underflows quietly (RuntimeWarning is an error)
+
+
+def test_time_decay_is_lr_over_one_plus_kt_and_meets_robbins_monro():
+    s = time_decay(0.8, decay=0.25)
+    assert s(0) == 0.8 and s(4) == 0.4 and s(12) == 0.2
+    assert time_decay(0.3, decay=0.0)(10**6) == 0.3  # k = 0: constant
+    # partial sums: Σα grows like log t (no limit), Σα² converges to a finite value
+    rates = time_decay(1.0, 1.0)(np.arange(10**6))
+    assert rates[: 10**3].sum() + 6.0 < rates.sum()  # +log(1000) ≈ 6.9 more after 10³ steps
+    assert abs((rates**2).sum() - np.pi**2 / 6) < 1e-5
+    # the exponential decay's total movement is bounded: lr / (1 − γ)
+    assert abs(exponential(1.0, 0.99)(np.arange(10**4)).sum() - 100.0) < 1e-9
 
 
 def test_cosine_endpoints_and_midpoint():
@@ -107,6 +120,7 @@ def test_cosine_is_bounded_and_monotone_after_warmup(lr, total, min_frac, warm_f
         step_decay(0.1, step_size=7, gamma=0.3),
         exponential(0.5, gamma=0.97),
         cosine(0.1, total_steps=50, min_lr=0.01, warmup_steps=5),
+        time_decay(0.5, decay=0.1),
     ],
     ids=repr,
 )
@@ -158,6 +172,8 @@ INVALID = [
     (cosine, (0.1, 10), {"warmup_steps": -1}, ValueError, r"warmup_steps must be an integer in"),
     (cosine, (0.1, 10), {"min_lr": 0.2}, ValueError, r"min_lr must be in \[0, 0\.1\], got 0\.2"),
     (cosine, (0.1, 10), {"min_lr": -0.1}, ValueError, r"min_lr must be in \[0, 0\.1\]"),
+    (time_decay, (0.0, 0.1), {}, ValueError, r"lr must be in \(0, inf\), got 0\.0"),
+    (time_decay, (0.1, -0.5), {}, ValueError, r"decay must be in \[0, inf\), got -0\.5"),
 ]
 
 

@@ -105,7 +105,15 @@ from .sampling import (
     stratified_split,
     subsample_to_fraction,
 )
-from .schedules import LRRangeResult, constant, cosine, exponential, lr_range_test, step_decay
+from .schedules import (
+    LRRangeResult,
+    constant,
+    cosine,
+    exponential,
+    lr_range_test,
+    step_decay,
+    time_decay,
+)
 from .simulate import (
     GradientOracle,
     SweepResult,
@@ -228,6 +236,7 @@ __all__ = [
     "stratified_split",
     "subsample_to_fraction",
     "sweep",
+    "time_decay",
     "to_sklearn_c",
     "wdbc_logistic",
 ]

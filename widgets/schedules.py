@@ -28,6 +28,7 @@ __all__ = [
     "exponential",
     "lr_range_test",
     "step_decay",
+    "time_decay",
 ]
 
 
@@ -88,6 +89,16 @@ class _Exponential(Schedule):
         # gamma**t underflows to 0 quietly for huge t, which is the right limit.
         with np.errstate(under="ignore"):
             return self.lr * np.power(self.gamma, t)
+
+
+class _TimeDecay(Schedule):
+    _name = "time_decay"
+
+    def __init__(self, lr: float, decay: float) -> None:
+        self.lr, self.decay = lr, decay
+
+    def rate(self, t: np.ndarray) -> np.ndarray:
+        return self.lr / (1.0 + self.decay * t)
 
 
 class _Cosine(Schedule):
@@ -179,6 +190,32 @@ def exponential(lr: float, gamma: float) -> Schedule:
     return _Exponential(
         check_real("lr", lr, low=0.0, low_open=True),
         check_real("gamma", gamma, low=0.0, high=1.0, low_open=True),
+    )
+
+
+def time_decay(lr: float, decay: float) -> Schedule:
+    """Time-based (inverse-time) decay: divide the learning rate by ``1 + decay · t``.
+
+    Rule: α_t = lr / (1 + k·t) with k = ``decay``. For k > 0 it meets the Robbins–Monro
+    conditions Σ α_t = ∞ (it falls like 1/t, whose sum diverges) and Σ α_t² < ∞, which an
+    exponential decay (Σ α_t = lr / (1 − γ) < ∞) does not; k = 0 is a constant rate.
+
+    Args:
+        lr: the initial learning rate, > 0.
+        decay: k, the decay per step, >= 0.
+
+    Returns:
+        A :class:`Schedule`.
+
+    Example:
+        >>> from widgets.schedules import time_decay
+        >>> time_decay(1.0, decay=0.5)(2)
+        0.5
+
+    Reference: Robbins and Monro (1951); Keras's ``InverseTimeDecay`` (``decay_steps = 1``).
+    """
+    return _TimeDecay(
+        check_real("lr", lr, low=0.0, low_open=True), check_real("decay", decay, low=0.0)
     )
 
 
