@@ -5,8 +5,9 @@
   environment a test run alone draws the same examples every time (in a larger run it may draw
   others: hypothesis also uses constants found in the modules a run has imported, and under
   pytest-xdist which tests share a worker varies); no example database is read or written, and a
-  failure prints its ``@reproduce_failure`` blob, which replays that one example anywhere. Deadlines are off: on a loaded CI machine a slow
-  example is not a wrong one, and a deadline failure does not replay.
+  failure prints its ``@reproduce_failure`` blob, which replays that one example anywhere.
+  Deadlines are off: on a loaded CI machine a slow example is not a wrong one, and a deadline
+  failure does not replay.
 - ``dev`` (otherwise): random examples, remembered in ``.hypothesis/`` so that a failure found
   once is tried first on the next run, and a failure prints its ``@reproduce_failure`` blob too.
 
