@@ -1,13 +1,11 @@
-"""Fixtures for the real-browser tests: Voila servers started with the repository's configuration
-and Debian's Chromium driven by Playwright.
+"""Fixtures for the real-browser tests: Voila servers started with the repository's configuration.
 
-Without Chromium these tests are skipped with a message saying how to install it; with CI=true
-they fail instead, so a CI machine can never pass by skipping them.
+The browser itself (Debian's Chromium driven by Playwright, one for the whole run) comes from
+tests/conftest.py, which the class hub's tests share.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +13,6 @@ from urllib.parse import urlparse
 
 import pytest
 from voila_harness import (
-    CHROMIUM_ARGS,
     FIXTURES,
     INSTRUMENT_JS,
     LESSONS,
@@ -23,7 +20,6 @@ from voila_harness import (
     TEST_SERVER_ARGS,
     VIEWPORT,
     VoilaServer,
-    chromium_path,
     count_widget_views,
     start_voila,
     wait_for_dashboard,
@@ -32,11 +28,6 @@ from voila_harness import (
 # The fixture notebooks are served to the browser, not collected as tests.
 collect_ignore_glob = ["fixtures/*"]
 
-IN_CI = os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
-HOW_TO_ENABLE = (
-    "the browser tests need Debian's Chromium at /usr/bin/chromium: install it with "
-    "`sudo apt-get install chromium` (or set DESCENT_CHROMIUM to a Chromium binary), then rerun"
-)
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 
 
@@ -52,31 +43,6 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.section("dashboards under load")
         for key, value in LOAD_FIGURES.items():
             terminalreporter.write_line(f"{key}: {value}")
-
-
-@pytest.fixture(scope="session")
-def chromium_executable() -> str:
-    path = chromium_path()
-    if path is None:
-        if IN_CI:
-            pytest.fail(f"CI=true and Chromium is missing: {HOW_TO_ENABLE}")
-        pytest.skip(HOW_TO_ENABLE + " (with CI=true these tests fail instead of skipping)")
-    return path
-
-
-@pytest.fixture(scope="session")
-def browser(chromium_executable):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        # Playwright gives every launch a fresh, empty profile directory.
-        browser = playwright.chromium.launch(
-            executable_path=chromium_executable,
-            args=CHROMIUM_ARGS,
-            headless=True,
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="session")
