@@ -38,14 +38,6 @@ def _clear_caches() -> None:
     imbalance._subsample.cache_clear()
 
 
-@pytest.fixture
-def fresh():
-    """Fresh caches on both sides, so the fits below are computed by this test."""
-    _clear_caches()
-    yield
-    _clear_caches()
-
-
 def _bound(loss, theta_star, theta) -> float:
     mu = np.linalg.eigvalsh(loss.hessian(theta_star))[0]
     return 2 * float(np.linalg.norm(loss.grad(theta))) / mu + 1e-12
@@ -134,7 +126,7 @@ def test_threshold_moving_uses_the_plain_fit_at_the_training_share() -> None:
 
 
 @pytest.mark.parametrize("fraction", [0.05, 0.2, 0.37])
-def test_class_weights_match_sklearn_balanced(fresh, fraction: float) -> None:
+def test_class_weights_match_sklearn_balanced(fraction: float) -> None:
     st = imbalance_state(minority_fraction=fraction, strategy="class weights")
     y = st.y_train
     # scikit-learn's balanced weights m/(2 m_c): each class weighs m/2
@@ -147,7 +139,7 @@ def test_class_weights_match_sklearn_balanced(fresh, fraction: float) -> None:
     assert st.minority_recall >= st.plain_recall
 
 
-def test_class_weights_and_threshold_moving_nearly_agree(fresh) -> None:
+def test_class_weights_and_threshold_moving_nearly_agree() -> None:
     # both shift the plain rule's odds by about (1 − π)/π; from 3 % malignant up they disagree
     # on a few held-out tumours near the line (measured: at most 6 of 151) and find the same
     # malignant ones; at 2 %, with 4 malignant tumours in training, the fits part ways
