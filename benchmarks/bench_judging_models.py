@@ -1,6 +1,6 @@
 """Model time per control of the lesson-08 explorers (threshold, imbalance, calibration).
 
-Run:  .venv/bin/python benchmarks/bench_judging_models.py [--repeats 5]
+Run:  .venv/bin/python benchmarks/bench_judging_models.py [--repeats 5] [--strict]
       [--json benchmarks/results/bench_judging_models.json]
 
 Each control is swept through the values its slider or selector takes, the other controls at
@@ -11,8 +11,11 @@ function and the status line. Measured with time.perf_counter:
 - warm: the median and the maximum over ``repeats`` further passes.
 
 The explorer's budget is 16.7 ms per control, drawing included; the model's share should be a
-small part of it. The "class weights" strategy needs ``LogisticLoss(..., sample_weight=w)``;
-where the package's loss does not take it yet, that strategy is left out and said so.
+small part of it: the target here is a warm median within ``MODEL_BUDGET_MS`` (2 ms) for every
+control (``--strict`` exits with 1 when one misses it). These targets were unit-test assertions
+once; speed is measured here, where a loaded machine makes a figure to rerun, not a failure.
+The "class weights" strategy needs ``LogisticLoss(..., sample_weight=w)``; where the
+package's loss does not take it yet, that strategy is left out and said so.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from __future__ import annotations
 import argparse
 import inspect
 import json
+import os
 import platform
 import statistics
 import sys
@@ -31,6 +35,8 @@ import numpy as np
 from widgets.models import _classifier, calibration, imbalance, threshold
 from widgets.objectives import LogisticLoss
 
+#: the model's share of a control's 16.7 ms frame: warm median per control, milliseconds
+MODEL_BUDGET_MS = 2.0
 HAS_WEIGHTS = "sample_weight" in inspect.signature(LogisticLoss).parameters
 
 
@@ -90,13 +96,16 @@ def main(argv: list[str] | None = None) -> int:
         default=Path(__file__).parent / "results" / "bench_judging_models.json",
         help="where to write the numbers (the results folder is not tracked by git)",
     )
+    parser.add_argument(
+        "--strict", action="store_true", help="exit with 1 when a control misses its target"
+    )
     args = parser.parse_args(argv)
     print(f"Python {platform.python_version()}, NumPy {np.__version__}, {platform.machine()}")
     if not HAS_WEIGHTS:
         print("LogisticLoss takes no sample_weight here: strategy 'class weights' left out")
     print(
         f"\n{'explorer':<12}{'control':<19}{'calls':>6}{'cold first':>12}{'cold median':>13}"
-        f"{'warm median':>13}{'warm max':>10}"
+        f"{'warm median':>13}{'warm max':>10}  target"
     )
     rows = []
     for explorer, control, fns, calls in sweeps():
@@ -112,16 +121,29 @@ def main(argv: list[str] | None = None) -> int:
             warm_median_ms=1e3 * statistics.median(warm),
             warm_max_ms=1e3 * max(warm),
         )
+        row["holds"] = row["warm_median_ms"] <= MODEL_BUDGET_MS
         rows.append(row)
         print(
             f"{explorer:<12}{control:<19}{len(calls):>6}{row['cold_first_ms']:>10.1f}ms"
             f"{row['cold_median_ms']:>11.2f}ms{row['warm_median_ms']:>11.3f}ms"
-            f"{row['warm_max_ms']:>8.2f}ms"
+            f"{row['warm_max_ms']:>8.2f}ms  {'holds' if row['holds'] else 'FAILS'}"
         )
     args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps({"class_weights": HAS_WEIGHTS, "rows": rows}, indent=2))
-    print(f"\nwritten to {args.json}")
-    return 0
+    args.json.write_text(
+        json.dumps(
+            {"class_weights": HAS_WEIGHTS, "budget_ms": MODEL_BUDGET_MS, "rows": rows}, indent=2
+        )
+    )
+    failing = [f"{r['explorer']}.{r['control']}" for r in rows if not r["holds"]]
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(
+        f"\nwarm median ≤ {MODEL_BUDGET_MS:g} ms: {len(rows) - len(failing)} of {len(rows)} "
+        f"controls hold"
+        + (f"; failing: {', '.join(failing)}" if failing else "")
+        + f" (load average {load:.2f})"
+    )
+    print(f"written to {args.json}")
+    return 1 if failing and args.strict else 0
 
 
 if __name__ == "__main__":

@@ -41,6 +41,7 @@ __all__ = [
     "p95",
     "parser",
     "run_in",
+    "run_script",
     "timed",
 ]
 
@@ -152,3 +153,11 @@ def run_in(tree: Path, argv: Sequence[str]) -> dict[str, Any]:
     env = dict(os.environ, PYTHONPATH=str(tree))
     subprocess.run([sys.executable, *argv, "--json", str(out)], check=True, env=env, cwd=tree)
     return json.loads(out.read_text())
+
+
+def run_script(main: Callable[[], int]) -> None:
+    """Run a script's ``main()``, print how long it took, exit with its code."""
+    t0 = time.monotonic()
+    code = main()
+    print(f"{time.monotonic() - t0:.0f} s")
+    sys.exit(code)

@@ -1,5 +1,7 @@
 """BatchSizeExplorer: seeded runs equal simulate(); drawn curves equal the objective's losses.
 
+Tests read the figure through ``ex.artist(name)`` and the data through ``ex.state``.
+
 Tolerances: runs are compared bit for bit with ``simulate`` (same batches, same arithmetic) or
 to 1e-12 relative; the batch-gradient covariance is checked against 20 000 sampled batches to
 6 % (the sampling error of a variance estimate from 20 000 draws is about 1 %).
@@ -10,20 +12,24 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from widgets.explorers.batch_size import (
-    BatchSizeExplorer,
-    batch_gradients,
-    batch_runs,
+from widgets.explorers.batch_size import BatchSizeExplorer
+from widgets.models.batch_size import (
     batch_size_question,
+    batch_state,
     ellipse_axes,
-    first_escape,
     gradient_noise,
-    seeded_runs,
     setup_for,
 )
-from widgets.objectives import DataObjective, wdbc_logistic
+from widgets.objectives import DataObjective, LogisticLoss, wdbc_logistic
 from widgets.optimizers import gd, make_optimizer
-from widgets.simulate import minibatch, simulate
+from widgets.simulate import (
+    batch_gradients,
+    batch_runs,
+    first_escape,
+    minibatch,
+    seeded_runs,
+    simulate,
+)
 
 LOSS = wdbc_logistic(("mean radius", "mean texture"), fit_bias=False)
 M = LOSS.n_examples
@@ -39,7 +45,8 @@ def ex():
 )
 def test_seeded_runs_equal_simulate_seed_by_seed(b, epochs, opt):
     optimizer = make_optimizer(opt, learning_rate=0.3)
-    P, diverged = seeded_runs(LOSS, optimizer, np.zeros(2), b, epochs, seeds=(0, 1, 5))
+    runs = seeded_runs(LOSS, optimizer, np.zeros(2), b, epochs, seeds=(0, 1, 5))
+    P, diverged = runs.params, runs.diverged_at
     steps = epochs * -(-M // b)
     assert P.shape == (3, steps + 1, 2)
     assert np.all(diverged == -1)
@@ -74,25 +81,25 @@ def test_drawn_paths_median_and_band_equal_the_model(ex):
         simulate(LOSS, gd(0.8), np.zeros(2), steps, tol=None, batch_size=8, seed=s)
         for s in range(5)
     ]
-    segs = ex.view.paths.get_segments()
+    segs = ex.artist("paths").get_segments()
     assert len(segs) == 5
     for seg, ref in zip(segs, refs, strict=True):
         np.testing.assert_allclose(seg, ref.params[: t + 1], rtol=1e-12, atol=1e-15)
-    np.testing.assert_allclose(ex.view.heads.get_offsets(), [r.params[t] for r in refs], rtol=1e-12)
+    heads = np.column_stack(ex.artist("heads").get_data())
+    np.testing.assert_allclose(heads, [r.params[t] for r in refs], rtol=1e-12)
     # curves: loss of every run at the sampled updates, median and 10/90 % quantiles
-    x, med = ex.view.median.get_data()
+    x, med = ex.artist("median").get_data()
     idx = x.astype(int)
     assert idx[0] == 0 and idx[-1] == steps and np.all(np.diff(idx) > 0)
     losses = np.array([r.loss[idx] for r in refs])
     np.testing.assert_allclose(med, np.median(losses, axis=0), rtol=1e-12)
-    (verts,) = ex.view.band.get_paths()
-    poly = verts.vertices
+    poly = ex.artist("band").get_xy()
     upper = np.quantile(losses, 0.9, axis=0)
     lower = np.quantile(losses, 0.1, axis=0)
     n = len(idx)
     np.testing.assert_allclose(poly[:n, 1], upper, rtol=1e-12)
     np.testing.assert_allclose(poly[n : 2 * n, 1], lower[::-1], rtol=1e-12)
-    assert list(ex.view.cursor.get_xdata()) == [t, t]
+    assert list(ex.artist("cursor").get_xdata()) == [t, t]
     text = ex.last_status.text
     q = np.quantile([r.loss[t] for r in refs], [0.1, 0.5, 0.9])
     assert f"median loss {q[1]:.4f} (10–90 %: {q[0]:.4f}–{q[2]:.4f}) over 5 runs" in text
@@ -101,31 +108,32 @@ def test_drawn_paths_median_and_band_equal_the_model(ex):
 @pytest.mark.parametrize("axis", ["epochs", "examples"])
 def test_x_axis_choices_use_the_oracle_counts(ex, axis):
     ex.set(batch_size=32, epochs=2, n_runs=3, x_axis="updates")
-    xu, _ = ex.view.median.get_data()
+    xu, _ = ex.artist("median").get_data()
     ex.set(x_axis=axis)
-    x, _ = ex.view.median.get_data()
+    x, _ = ex.artist("median").get_data()
     seen = minibatch(32, 0).examples_seen(M, int(xu[-1]))[xu.astype(int)]
     np.testing.assert_allclose(x, seen / M if axis == "epochs" else seen, rtol=1e-12)
-    assert ex.view.ax_l.get_xlim()[1] == pytest.approx(x[-1])
+    assert ex.axes[1].get_xlim()[1] == pytest.approx(x[-1])
+    assert ex.axes[1].get_xlabel() == {"epochs": "epochs", "examples": "examples seen"}[axis]
 
 
 def test_step_slider_follows_batch_size_and_epochs(ex):
     ex.set(batch_size=64, epochs=3)
-    assert ex.controls["step"].max == 3 * 9 == ex.value("step")
+    assert ex.controls["step"].max == 3 * 9 == ex.state.step
     ex.set(batch_size=M)
     assert ex.controls["step"].max == 3
     assert "full batch: 1 update per epoch" in ex.last_status.text
     # the range is exactly the run: its last position is the run's last update, no dead zone
     ex.set(batch_size=8, epochs=2)
-    assert ex.controls["step"].max == ex.state.runs.n_updates == 2 * 72 == ex.value("step")
+    assert ex.controls["step"].max == ex.state.runs.n_updates == 2 * 72 == ex.state.step
     # "at the end" stays at the end when the run grows; a step inside the run stays put
     ex.set(epochs=4)
-    assert ex.value("step") == ex.controls["step"].max == 4 * 72
+    assert ex.state.step == ex.controls["step"].max == 4 * 72
     ex.set(step=50)
     ex.set(epochs=1)
-    assert ex.value("step") == 50 and ex.controls["step"].max == 72
-    ex.set(batch_size=64)  # 9 updates: the step is clipped to the new end
-    assert ex.value("step") == 9 == ex.state.step
+    assert ex.state.step == 50 and ex.controls["step"].max == 72
+    ex.set(batch_size=64)  # 9 updates: the step is clamped to the new end
+    assert ex.controls["step"].value == 9 == ex.state.step
 
 
 def test_gradient_noise_statistics():
@@ -156,10 +164,12 @@ def test_noise_panel_draws_the_noise_at_run_one(ex):
     ex.set(step=100)
     w = ex.state.runs.params[0, 100]
     noise = gradient_noise(LOSS, w, 4)
-    np.testing.assert_allclose(ex.view.examples.get_offsets(), LOSS.example_grads(w), rtol=1e-12)
-    np.testing.assert_allclose(ex.view.samples.get_offsets(), noise.samples, rtol=1e-12)
-    np.testing.assert_allclose(ex.view.ellipse.get_center(), noise.grad, rtol=1e-12)
-    assert ex.view.ellipse.get_width() == pytest.approx(ellipse_axes(noise.cov_batch)[0])
+    examples = np.column_stack(ex.artist("examples").get_data())
+    np.testing.assert_allclose(examples, LOSS.example_grads(w), rtol=1e-12)
+    samples = np.column_stack(ex.artist("samples").get_data())
+    np.testing.assert_allclose(samples, noise.samples, rtol=1e-12)
+    np.testing.assert_allclose(ex.artist("ellipse").get_center(), noise.grad, rtol=1e-12)
+    assert ex.artist("ellipse").get_width() == pytest.approx(ellipse_axes(noise.cov_batch)[0])
 
 
 def test_extremes_stay_finite_and_healthy(ex):
@@ -173,7 +183,7 @@ def test_extremes_stay_finite_and_healthy(ex):
         assert ex.last_error is None
         for ax in ex.figure.axes:
             assert np.all(np.isfinite([*ax.get_xlim(), *ax.get_ylim()]))
-        segs = ex.view.paths.get_segments()
+        segs = ex.artist("paths").get_segments()
         assert all(np.isfinite(s).all() for s in segs)
     ex.set(alpha=1e-3, batch_size=M, epochs=1, n_runs=1)
     assert "median loss 0.693" in ex.last_status.text  # log 2: nothing moved yet
@@ -204,7 +214,8 @@ class LeastSquares(DataObjective):
 def test_diverging_runs_are_frozen_at_their_last_finite_point():
     rng = np.random.default_rng(0)
     obj = LeastSquares(rng.normal(size=(10, 2)), rng.normal(size=10))
-    P, diverged = seeded_runs(obj, gd(50.0), np.array([1.0, 1.0]), 2, 40, (0, 1))
+    runs = seeded_runs(obj, gd(50.0), np.array([1.0, 1.0]), 2, 40, (0, 1))
+    P, diverged = runs.params, runs.diverged_at
     assert np.all(diverged > 0) and np.all(np.isfinite(P))
     for row, at in zip(P, diverged, strict=True):
         np.testing.assert_array_equal(row[at:], np.broadcast_to(row[at - 1], row[at:].shape))
@@ -215,8 +226,8 @@ def test_question_is_graded_by_running_each_batch_size():
     q = batch_size_question(sizes=(1, 32), level=0.29)
     assert q.choices == ("B = 1", "B = 32", "full batch", "none within the budget")
     ex = BatchSizeExplorer(question=q, n_runs=3, epochs=2, alpha=0.5)
-    assert not ex.view.median.get_visible()
-    correct, why = q.answer(ex)
+    assert not ex.artist("median").get_visible()
+    correct, why = q.answer(ex.state)
     # reference: first epoch at which the median over seeds of the full loss is ≤ 0.29
     firsts = {}
     for label, b in (("B = 1", 1), ("B = 32", 32), ("full batch", M)):
@@ -233,7 +244,7 @@ def test_question_is_graded_by_running_each_batch_size():
     best = min(firsts.values())
     assert correct == " or ".join(k for k, v in firsts.items() if v == best)
     assert ex.predict(correct.split(" or ")[0]) is True
-    assert ex.view.median.get_visible()
+    assert ex.artist("median").get_visible()
     assert "epochs" in why
     ex.set(alpha=0.5)
     assert ex.predict("full batch") is (correct == "full batch")
@@ -284,12 +295,12 @@ def test_largest_alpha_says_diverged_and_why(kwargs):
         ex.predict("B = 1")
     alpha = ex.controls["alpha"]
     assert alpha.value == pytest.approx(0.5) and ex.last_status.kind != "diverged"
-    assert ex.view.note.get_text() == ""
+    assert ex.artist("note").get_text() == ""
     ex.set(alpha=10**alpha.max)
     if ex.question is not None:
         ex.predict("B = 1")
     status = ex.last_status
-    radius = ex.setup.escape_radius
+    radius = ex.state.setup.escape_radius
     b = ex.value("batch_size")
     # every run leaves the box on its first update: |α·ĝ|∞ already exceeds it
     first = simulate(LOSS, gd(10**alpha.max), np.zeros(2), 1, tol=None, batch_size=b, seed=0)
@@ -299,6 +310,113 @@ def test_largest_alpha_says_diverged_and_why(kwargs):
         f"8 of 8 runs diverged at update 1: w left 10× the plotted region (|w|∞ > {radius:.3g})"
     )
     assert "diverged" in ex.status.value
-    assert ex.view.note.get_visible() and "8 of 8 runs diverged" in ex.view.note.get_text()
+    note = ex.artist("note")
+    assert note.get_visible() and "8 of 8 runs diverged" in note.get_text()
     for ax in ex.figure.axes:
         assert np.all(np.isfinite([*ax.get_xlim(), *ax.get_ylim()]))
+
+
+def test_the_loss_panel_keeps_its_range_and_says_how_high_the_runs_go(ex):
+    ex.set(alpha=0.5, batch_size=16, epochs=3, n_runs=8, x_axis="epochs")
+    low, high = ex.axes[1].get_ylim()
+    s = ex.state.setup
+    assert (low, high) == pytest.approx(
+        (s.f_star - 0.04 * (s.f0 - s.f_star), s.f_star + 1.1 * (s.f0 - s.f_star))
+    )
+    assert ex.artist("above").get_text() == ""
+    draws = []
+    ex.figure.canvas.mpl_connect("draw_event", draws.append)
+    ex.set(alpha=100.0)
+    top = float(np.max(ex.state.runs.bands[2]))
+    assert top > high and ex.axes[1].get_ylim() == (low, high)
+    assert ex.artist("above").get_text() == f"↑ off the scale:\n90 % of runs up to {top:.3g}"
+    ex.set(epochs=5)  # a longer x axis: its end label moves, the background stays
+    assert ex.artist("end").get_text() == "5" and ex.axes[1].get_xlim() == (0.0, 5.0)
+    assert draws == [], "new α and epochs are blits, not redraws"
+
+
+def test_more_runs_and_epochs_extend_the_runs_kept_and_equal_fresh_ones():
+    ex = BatchSizeExplorer(alpha=0.7, batch_size=32, epochs=2, n_runs=3)
+    ex.set(n_runs=5)
+    ex.set(epochs=4)
+    fresh = batch_runs(LOSS, gd(0.7), np.zeros(2), 32, 4, 5, radius=ex.state.setup.escape_radius)
+    np.testing.assert_allclose(ex.state.runs.params, fresh.params, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(ex.state.runs.loss, fresh.loss, rtol=1e-12)
+    ex.set(n_runs=2, epochs=1)  # fewer of both: a part of what was run
+    np.testing.assert_array_equal(ex.state.runs.params, fresh.params[:2, : 18 + 1])
+
+
+def test_mean_grads_batch_equals_grad_batch_with_weights_and_a_penalty():
+    rng = np.random.default_rng(1)
+    loss = wdbc_logistic(("mean radius", "mean texture"), fit_bias=False, l2=0.3)
+    X, y = rng.normal(size=(40, 2)), rng.integers(0, 2, size=40)
+    weighted = LogisticLoss(X, y, l2=0.1, sample_weight=rng.uniform(0.5, 2.0, size=40))
+    W = rng.normal(size=(3, 2))
+    idx = rng.integers(0, 40, size=(3, 5))
+    for obj, w in ((loss, W), (weighted, rng.normal(size=(3, 3)))):
+        G = obj.mean_grads_batch(w, idx)
+        for n in range(3):
+            np.testing.assert_allclose(G[n], obj.grad_batch(w[n], idx[n]), rtol=1e-12)
+    with pytest.raises(ValueError, match=r"idx of shape \(n, b\)"):
+        loss.mean_grads_batch(W, idx[:2])
+    with pytest.raises(ValueError, match="idx must hold indices in"):
+        loss.mean_grads_batch(W, idx + M)
+    with pytest.raises(ValueError, match="needs a smooth loss"):
+        LogisticLoss(X, y, l1=0.1).mean_grads_batch(rng.normal(size=(3, 3)), idx)
+
+
+def test_runs_of_several_rates_at_once_equal_runs_of_each_rate():
+    rates = np.array([0.3, 0.8, 2.0])
+    together = seeded_runs(LOSS, gd(np.repeat(rates, 2)), np.zeros(2), 16, 2, (0, 1) * 3)
+    for i, rate in enumerate(rates):
+        alone = seeded_runs(LOSS, gd(float(rate)), np.zeros(2), 16, 2, (0, 1))
+        part = together.take(slice(2 * i, 2 * i + 2))
+        assert part.seeds == (0, 1)
+        np.testing.assert_allclose(part.params, alone.params, rtol=1e-12, atol=1e-15)
+        longer = seeded_runs(LOSS, gd(float(rate)), np.zeros(2), 16, 3, (0, 1), resume=part)
+        fresh = seeded_runs(LOSS, gd(float(rate)), np.zeros(2), 16, 3, (0, 1))
+        np.testing.assert_allclose(longer.params, fresh.params, rtol=1e-12, atol=1e-15)
+
+
+def test_dragging_alpha_finds_the_next_rates_run_ahead_and_equal_to_fresh_runs():
+    import widgets.models.batch_size as model
+
+    ex = BatchSizeExplorer(batch_size=64, n_runs=3)
+    made = []
+    real = model.seeded_runs
+    model.seeded_runs = lambda *a, **k: made.append(a[4:]) or real(*a, **k)
+    try:
+        ex.controls["alpha"].value = ex.controls["alpha"].value * 10**0.05  # one slider step
+        assert len(made) == 1 and len(made[0][1]) == 3 * 5, "this rate and the next four, once"
+        for _ in range(4):
+            ex.controls["alpha"].value = ex.controls["alpha"].value * 10**0.05
+        assert len(made) == 1, "the next four moves found their runs ready"
+    finally:
+        model.seeded_runs = real
+    alpha = ex.state.runs.learning_rate
+    fresh = batch_runs(LOSS, gd(alpha), np.zeros(2), 64, 3, 3, radius=ex.state.setup.escape_radius)
+    np.testing.assert_allclose(ex.state.runs.params, fresh.params, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(ex.state.runs.loss, fresh.loss, rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        (dict(alpha=5e3), ValueError, r"alpha must be in \[0.001, 1000\], got 5000"),
+        (dict(batch_size=10), ValueError, r"batch_size must be one of 1, 2, 4"),
+        (dict(epochs=11), ValueError, r"epochs must be an integer in \[1, 10\], got 11"),
+        (dict(n_runs=0), ValueError, r"n_runs must be an integer in \[1, 32\], got 0"),
+        (dict(x_axis="time"), ValueError, r"x_axis must be one of 'epochs', 'updates'"),
+        (dict(optimizer="newton"), ValueError, r"unknown optimizer 'newton'"),
+        (dict(objective=wdbc_logistic()), ValueError, r"objective must be a 2-parameter data"),
+        (dict(start=(1.0, 2.0, 3.0)), ValueError, r"start must have length 2"),
+    ],
+)
+def test_constructor_arguments_are_checked_not_clipped(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        BatchSizeExplorer(**kwargs)
+
+
+def test_the_model_rejects_what_the_explorer_rejects():
+    with pytest.raises(ValueError, match=r"alpha must be in \[0.001, 1000\]"):
+        batch_state(alpha=0.0, batch_size=8, epochs=1, n_runs=1, x_axis="epochs", step=0)

@@ -9,19 +9,19 @@ from __future__ import annotations
 
 import math
 
+import ipywidgets as ipw
 import numpy as np
 import pytest
 
-from widgets.explorers.descent1d import (
+from widgets.explorers.descent1d import Descent1DExplorer, minimum_question, regime_question
+from widgets.models.descent1d import (
     LOSS_FLOOR,
     MINIMA_CHOICES,
     N_ARROWS,
     REGIMES,
-    Descent1DExplorer,
     descent1d_state,
+    descent1d_status,
     make_objective_1d,
-    minimum_question,
-    regime_question,
 )
 from widgets.objectives import LogCosh1D, Quadratic1D, Quartic1D
 from widgets.optimizers import gd
@@ -32,20 +32,27 @@ RTOL = 1e-12  # the view draws the model's numbers unchanged
 
 def drawn_arrows(ex: Descent1DExplorer) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(offsets, U, V) of the arrows actually drawn (unmasked)."""
-    q = ex.view.arrows
+    q = ex.artist("arrows")
     keep = np.ones(q.N, bool) if q.Umask is np.ma.nomask else ~np.asarray(q.Umask, bool)
     return q.get_offsets()[keep], q.U[keep], q.V[keep]
 
 
+def play_of(ex: Descent1DExplorer) -> ipw.Play:
+    """The Play button that walks "step t" along the run."""
+    found = [w for box in ex.children if isinstance(box, ipw.HBox) for w in box.children]
+    (play,) = [w for w in found if isinstance(w, ipw.Play)]
+    return play
+
+
 def all_finite(ex: Descent1DExplorer) -> bool:
-    v = ex.view
+    a = ex.artist
     arrays = [
-        *v.points.get_data(),
-        *v.loss.get_data(),
-        *v.current.get_data(),
-        *v.tangent.get_data(),
-        *v.predicted.get_data(),
-        v.arrows.get_offsets(),
+        *a("points").get_data(),
+        *a("loss").get_data(),
+        *a("current").get_data(),
+        *a("tangent").get_data(),
+        *a("predicted").get_data(),
+        a("arrows").get_offsets(),
     ]
     return all(np.all(np.isfinite(np.asarray(a, dtype=float))) for a in arrays)
 
@@ -57,7 +64,7 @@ def test_default_path_matches_simulate_and_closed_form():
     w = ref.params[:, 0]
     # independent reference: each step multiplies w by 1 − αc = 0.7
     np.testing.assert_allclose(w, 2.5 * 0.7 ** np.arange(w.size), rtol=1e-12)
-    x, y = ex.view.points.get_data()
+    x, y = ex.artist("points").get_data()
     np.testing.assert_allclose(x, w, rtol=RTOL)
     np.testing.assert_allclose(y, 0.5 * w**2, rtol=1e-12)
     off, u, v = drawn_arrows(ex)
@@ -66,35 +73,35 @@ def test_default_path_matches_simulate_and_closed_form():
     np.testing.assert_allclose(off[:, 0], w[:n], rtol=RTOL)
     np.testing.assert_allclose(u, np.diff(w)[:n], rtol=RTOL)
     np.testing.assert_allclose(v, np.diff(ref.loss)[:n], rtol=RTOL)
-    t, gap = ex.view.loss.get_data()
+    t, gap = ex.artist("loss").get_data()
     np.testing.assert_array_equal(t, np.arange(w.size))
     np.testing.assert_allclose(gap, np.maximum(ref.loss, LOSS_FLOOR), rtol=RTOL)
 
 
 def test_predicted_curve_is_f0_times_factor_to_2t_and_matches_measured():
     ex = Descent1DExplorer(alpha=0.3, curvature=2.0, start=2.0)
-    t, pred = ex.view.predicted.get_data()
+    t, pred = ex.artist("predicted").get_data()
     f0 = 0.5 * 2.0 * 2.0**2
     above = pred >= LOSS_FLOOR
     np.testing.assert_allclose(pred[above], f0 * 0.4 ** (2 * t[above]), rtol=1e-9)
     # the measured loss lies on the prediction (gradient descent on a quadratic is exact)
-    tm, gap = ex.view.loss.get_data()
+    tm, gap = ex.artist("loss").get_data()
     k = min(tm.size, int(above.sum()))
     np.testing.assert_allclose(gap[:k], pred[:k], rtol=1e-9)
-    assert "|1 − αc| = 0.4" in ex.view.factor_text.get_text()
+    assert "|1 − αc| = 0.4" in ex.artist("factor_text").get_text()
 
 
 def test_step_slider_moves_the_current_point_and_tangent():
     ex = Descent1DExplorer(alpha=1.5)
     st = ex.state
     ex.set(step=3)
-    x, y = ex.view.current.get_data()
+    x, y = ex.artist("current").get_data()
     assert (x[0], y[0]) == (st.w[3], st.f[3])
-    (a, b), (fa, fb) = ex.view.tangent.get_data()
+    (a, b), (fa, fb) = ex.artist("tangent").get_data()
     assert (fb - fa) / (b - a) == pytest.approx(Quadratic1D(1.0).grad([st.w[3]])[0], rel=1e-9)
     off, _, _ = drawn_arrows(ex)
     assert off.shape[0] == 3
-    assert ex.view.loss.get_data()[0].size == 4
+    assert ex.artist("loss").get_data()[0].size == 4
     assert f"at t = 3 of {st.trajectory.stopped_at}: w = " in ex.last_status.text
 
 
@@ -103,7 +110,7 @@ def test_step_range_is_the_run_and_the_end_stays_at_the_end():
     step = ex.controls["step"]
     assert ex.state.trajectory.stopped_at == 42
     assert (step.max, step.value) == (42, 42)  # no dead zone past the end of the run
-    assert ex.controls["play"].max == 42
+    assert play_of(ex).max == 42
     ex.set(alpha=0.1)  # a longer run: the scrubber was at the end, so it stays there
     k = ex.state.trajectory.stopped_at
     assert k == 60 and (step.max, step.value) == (60, 60)
@@ -125,7 +132,7 @@ def test_every_step_of_the_scrubber_moves_the_point_and_the_status():
     seen = set()
     for t in range(ex.controls["step"].max + 1):
         ex.set(step=t)
-        assert ex.view.current.get_data()[0][0] == ex.state.w[t]
+        assert ex.artist("current").get_data()[0][0] == ex.state.w[t]
         seen.add(ex.last_status.text)
     assert len(seen) == ex.state.trajectory.stopped_at + 1
 
@@ -148,14 +155,18 @@ def test_a_run_that_never_moves_has_no_scrubber():
     assert ex.controls["step"].disabled and ex.controls["step"].max == 0
     ex.set(start=1.0)
     assert not ex.controls["step"].disabled
-    assert ex.value("step") == ex.controls["step"].max == ex.state.trajectory.stopped_at > 0
+    assert ex.state.step == ex.controls["step"].max == ex.state.trajectory.stopped_at > 0
 
 
-def test_fresh_view_draws_the_same():
+def test_a_fresh_explorer_draws_the_same():
     ex = Descent1DExplorer(objective="quartic", alpha=0.05, start=-2.0)
-    view = ex.make_view()
-    view.update(ex.state)
-    for a, b in ((view.points, ex.view.points), (view.loss, ex.view.loss)):
+    fresh = Descent1DExplorer()
+    fresh.set(objective="quartic", alpha=0.05, start=-2.0)
+    for name in ("points", "loss", "arrows", "tangent"):
+        a, b = ex.artist(name), fresh.artist(name)
+        if name == "arrows":
+            np.testing.assert_array_equal(a.get_offsets(), b.get_offsets())
+            continue
         for da, db in zip(a.get_data(), b.get_data(), strict=True):
             np.testing.assert_array_equal(da, db)
 
@@ -198,7 +209,7 @@ def test_tiny_alpha_says_how_many_steps_the_theory_needs():
 
 def test_alpha_exactly_two_over_c_bounces_forever():
     ex = Descent1DExplorer(alpha=2.0, curvature=1.0)
-    x, _ = ex.view.points.get_data()
+    x, _ = ex.artist("points").get_data()
     np.testing.assert_allclose(np.abs(x), 2.5, rtol=1e-12)
     assert "never converges" in ex.last_status.text
 
@@ -209,7 +220,7 @@ def test_start_on_the_minimum_and_near_the_local_maximum():
     # exactly on the quartic's local maximum: f′ = 0 there, so gradient descent never moves
     peak = Quartic1D().local_maximizer
     st = descent1d_state("quartic", 0.05, 1.0, peak, 60)
-    assert st.trajectory.stopped_at == 0 and "stationary point" in st.message
+    assert st.trajectory.stopped_at == 0 and "stationary point" in descent1d_status(st).text
 
 
 def test_quartic_reaches_the_minimum_of_its_basin():
@@ -229,7 +240,7 @@ def test_log_cosh_bounded_gradient_bounces_instead_of_blowing_up():
     assert ex.last_status.kind == "oscillating"
     assert ex.last_status.text.startswith("oscillating without settling")
     ref = simulate(LogCosh1D(1.0), gd(3.0), [-2.0], 200)
-    np.testing.assert_allclose(ex.view.points.get_data()[0], ref.params[:, 0], rtol=RTOL)
+    np.testing.assert_allclose(ex.artist("points").get_data()[0], ref.params[:, 0], rtol=RTOL)
 
 
 @pytest.mark.parametrize("kind", ["quadratic", "quartic", "log_cosh"])
@@ -248,7 +259,7 @@ def test_moving_alpha_keeps_the_loss_axis_and_only_blits(kind):
     """Every rate, converging, flat, oscillating or diverging, is drawn on one log loss axis, so
     a move of α redraws no axes: the figure is never drawn in full again."""
     ex = Descent1DExplorer(objective=kind, curvature=2.0, start=2.5, alpha=0.8)
-    ax = ex.view.axes[1]
+    ax = ex.axes[1]
     ex.figure.canvas.draw()
     limits = ax.get_ylim()
     draws = []
@@ -269,6 +280,31 @@ def test_unknown_function_is_rejected_with_the_valid_names():
         Descent1DExplorer(objective="cubic")
 
 
+@pytest.mark.parametrize(
+    ("values", "name", "bounds"),
+    [
+        (dict(alpha=100.0), "alpha", ("0.001", "3")),
+        (dict(alpha=0.0), "alpha", ("0.001", "3")),
+        (dict(curvature=10.0), "curvature", ("0.25", "4")),
+        (dict(start=-3.0), "start", ("-2.5", "2.5")),
+        (dict(steps=0), "steps", ("1", "300")),
+        (dict(steps=301), "steps", ("1", "300")),
+    ],
+)
+def test_constructor_arguments_out_of_range_are_errors_naming_the_range(values, name, bounds):
+    """Nothing is clipped: an out-of-range argument names the parameter and its range."""
+    with pytest.raises(ValueError, match=name) as err:
+        Descent1DExplorer(**values)
+    assert all(b in str(err.value) for b in bounds), str(err.value)
+
+
+def test_model_validates_its_arguments_too():
+    with pytest.raises(ValueError, match="alpha"):
+        descent1d_state(alpha=5.0)
+    with pytest.raises(ValueError, match="step"):
+        descent1d_state(step=-1)
+
+
 # -- predict, then run -------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("alpha", "answer"),
@@ -276,12 +312,12 @@ def test_unknown_function_is_rejected_with_the_valid_names():
 )
 def test_regime_question_graded_from_theory(alpha, answer):
     ex = Descent1DExplorer(alpha=alpha, question=regime_question())
-    assert not ex.view.loss.get_visible() and not ex.view.arrows.get_visible()
+    assert not ex.artist("loss").get_visible() and not ex.artist("arrows").get_visible()
     assert "prediction" in ex.status.value
     wrong = next(c for c in REGIMES if c != answer)
     assert ex.predict(wrong) is False
     assert ex.predict(answer) is True
-    assert ex.view.loss.get_visible() and ex.view.arrows.get_visible()
+    assert ex.artist("loss").get_visible() and ex.artist("arrows").get_visible()
     assert "1 − αc" in ex.feedback.value
 
 
@@ -289,13 +325,13 @@ def test_moving_the_step_keeps_the_run_revealed_but_a_new_alpha_hides_it():
     ex = Descent1DExplorer(alpha=1.5, question=regime_question())
     ex.predict(REGIMES[1])
     ex.set(step=4)
-    assert ex.view.points.get_visible()
+    assert ex.artist("points").get_visible()
     assert ex.feedback.value  # the verdict stays
     assert "at t = 4 of" in ex.status.value  # and the status follows the scrubber
-    ex.controls["play"].value = 2  # a tick of Play (linked to "step t" in the browser)
-    assert ex.view.points.get_visible() and ex.feedback.value
+    play_of(ex).value = 2  # a tick of Play (linked to "step t" in the browser)
+    assert ex.artist("points").get_visible() and ex.feedback.value
     ex.set(alpha=0.2)
-    assert not ex.view.points.get_visible()
+    assert not ex.artist("points").get_visible()
     assert ex.feedback.value == ""
 
 
@@ -303,7 +339,7 @@ def test_regime_question_on_a_non_quadratic_is_graded_by_simulation():
     ex = Descent1DExplorer(objective="log_cosh", alpha=1.5, start=-2.0, question=regime_question())
     run = simulate(LogCosh1D(1.0), gd(1.5), [-2.0], 20_000)
     assert run.converged
-    answer = ex.question.answer(ex)[0]
+    answer = ex.question.answer(ex.state)[0]
     assert answer in REGIMES[:2]
     assert ex.predict(answer) is True
 

@@ -17,18 +17,16 @@ from widgets.explorers.learning_rate import (
     SWEEP_LRS,
     SWEEP_MOMENTA,
     LearningRateExplorer,
-    LRRangeTestExplorer,
     best_lr_question,
-    divergence_question,
     lr_sweep,
     make_schedule,
     measured_rate,
     predicted_loss,
     rate_question,
 )
-from widgets.objectives import Quadratic1D, Quadratic2D, wdbc_logistic
+from widgets.objectives import Quadratic1D, Quadratic2D
 from widgets.optimizers import gd, momentum
-from widgets.schedules import constant, lr_range_test
+from widgets.schedules import constant
 from widgets.simulate import simulate, sweep
 from widgets.theory import QuadraticTheory
 
@@ -59,16 +57,16 @@ def test_default_loss_curve_matches_simulate_and_the_closed_form():
     ex = LearningRateExplorer(alpha=0.9)
     q = Quadratic2D(condition_number=10.0)
     ref = simulate(q, gd(constant(0.9)), None, 200, tol=1e-6)
-    t, y = ex.view.loss.get_data()
+    t, y = ex.artist("loss").get_data()
     np.testing.assert_allclose(y, ref.loss, rtol=RTOL)
     exact = closed_form_losses(q.A, q.start, 0.9, ref.stopped_at)
     np.testing.assert_allclose(y, exact, rtol=1e-9)
     # the theory curve (eigendirection sum) coincides with the measured loss
-    tp, yp = ex.view.predicted.get_data()
+    tp, yp = ex.artist("predicted").get_data()
     k = min(t.size, tp.size - 1)
     np.testing.assert_allclose(yp[:k], y[:k], rtol=1e-9)
     # and the two eigendirection components add up to it
-    comps = [line.get_data()[1] for line in ex.view.components]
+    comps = [ex.artist(f"component_{i}").get_data()[1] for i in (0, 1)]
     n = min(c.size for c in comps) - 1
     np.testing.assert_allclose(comps[0][:n] + comps[1][:n], yp[:n], rtol=1e-9)
 
@@ -145,17 +143,18 @@ def test_status_outside_the_band_diverges():
 
 def test_band_and_best_rate_marks_follow_the_spectrum():
     ex = LearningRateExplorer(kappa=4.0, lam_max=2.0)  # λ = (0.5, 2)
-    band = ex.view.band
+    band = ex.artist("band")
     assert band.get_x() + band.get_width() == pytest.approx(1.0)  # 2/λmax
-    assert ex.view.best_line.get_xdata()[0] == pytest.approx(2.0 / 2.5)  # 2/(λmin + λmax)
-    x, y = ex.view.rate_gd.get_data()
+    assert ex.artist("best_line").get_xdata()[0] == pytest.approx(2.0 / 2.5)  # 2/(λmin + λmax)
+    x, y = ex.artist("rate_gd").get_data()
     np.testing.assert_allclose(y, np.max(np.abs(1 - np.outer(x, [0.5, 2.0])), axis=1), rtol=1e-12)
 
 
 def test_heatmap_is_the_sweep_and_is_not_recomputed_on_alpha_or_mu():
     ex = LearningRateExplorer(kappa=7.0, steps=100)
     ref = sweep(Quadratic2D(7.0), "momentum", SWEEP_LRS, SWEEP_MOMENTA, steps=100)
-    img = ex.view.image.get_array()
+    img = ex.artist("image").get_array()
+    heat = ex.state.heat
     assert img.shape == (SWEEP_MOMENTA.size, SWEEP_LRS.size)
     np.testing.assert_array_equal(np.ma.getmaskarray(img), ref.diverged)
     expected = np.where(ref.steps_to_converge >= 0, ref.steps_to_converge, 100)
@@ -165,25 +164,26 @@ def test_heatmap_is_the_sweep_and_is_not_recomputed_on_alpha_or_mu():
     ex.set(momentum=0.5)
     ex.set(alpha=1.7, momentum=0.2)
     assert lr_sweep.cache_info().misses == misses
-    assert ex.view.image.get_array() is img  # the image data were not touched
+    assert ex.state.heat is heat  # the image data were not computed again
+    np.testing.assert_array_equal(ex.artist("image").get_array(), img)
     ex.set(kappa=8.0)
     assert lr_sweep.cache_info().misses == misses + 1
 
 
 def test_heat_marker_sits_at_the_current_setting():
     ex = LearningRateExplorer(alpha=0.25, momentum=0.6)
-    x, y = ex.view.heat_marker.get_data()
+    x, y = ex.artist("heat_marker").get_data()
     assert (x[0], y[0]) == pytest.approx((math.log10(0.25), 0.6))
 
 
 def test_momentum_run_and_rate_match_heavy_ball_theory():
     ex = LearningRateExplorer(alpha=0.5, momentum=0.5)
     ref = simulate(Quadratic2D(10.0), momentum(0.5, 0.5), None, 200)
-    np.testing.assert_allclose(ex.view.loss.get_data()[1], ref.loss, rtol=RTOL)
+    np.testing.assert_allclose(ex.artist("loss").get_data()[1], ref.loss, rtol=RTOL)
     rho = QuadraticTheory.from_objective(Quadratic2D(10.0)).momentum_rate_at(0.5, 0.5)
     assert measured_rate(ref) == pytest.approx(rho, rel=0.05)
     assert "heavy ball is stable" in ex.last_status.text
-    x, y = ex.view.rate_mom.get_data()
+    x, y = ex.artist("rate_mom").get_data()
     assert y[np.argmin(np.abs(x - 0.5))] == pytest.approx(rho, rel=0.02)
 
 
@@ -194,13 +194,13 @@ def test_schedule_curve_and_run(kind):
     )
     sched = make_schedule(kind, 1.5, 120, gamma=0.5, step_size=30, half_life=40, warmup=15)
     rates = sched(np.arange(120))
-    t, y = ex.view.sched.get_data()
+    t, y = ex.artist("sched").get_data()
     np.testing.assert_array_equal(t, np.arange(120))
     np.testing.assert_allclose(y, np.maximum(rates, ALPHA_RANGE[0] / 10), rtol=RTOL)
     ref = simulate(Quadratic2D(10.0), gd(sched), None, 120)
-    np.testing.assert_allclose(ex.view.loss.get_data()[1], ref.loss, rtol=RTOL)
+    np.testing.assert_allclose(ex.artist("loss").get_data()[1], ref.loss, rtol=RTOL)
     # gradient descent with any schedule is still exact in the eigenbasis
-    tp, yp = ex.view.predicted.get_data()
+    tp, yp = ex.artist("predicted").get_data()
     k = min(ref.loss.size, tp.size - 1)
     np.testing.assert_allclose(yp[:k], ref.loss[:k], rtol=1e-8)
     if kind != "constant":
@@ -214,7 +214,7 @@ def test_schedule_curve_and_run(kind):
 def test_one_dimensional_problem_disables_kappa_and_angle():
     ex = LearningRateExplorer(problem="1d", lam_max=2.0, alpha=0.3)
     assert ex.controls["kappa"].disabled and ex.controls["angle"].disabled
-    t, y = ex.view.loss.get_data()
+    t, y = ex.artist("loss").get_data()
     f0 = 0.5 * 2.0 * Quadratic1D().start[0] ** 2
     np.testing.assert_allclose(y, f0 * 0.4 ** (2 * t), rtol=1e-9)
     misses = lr_sweep.cache_info().misses
@@ -226,7 +226,7 @@ def test_rotation_changes_the_path_not_the_rates():
     a = LearningRateExplorer(angle=0.0, alpha=0.9)
     b = LearningRateExplorer(angle=40.0, alpha=0.9)
     assert a.state.rate_now == pytest.approx(b.state.rate_now, rel=1e-12)
-    assert not np.allclose(a.view.loss.get_data()[1][:20], b.view.loss.get_data()[1][:20])
+    assert not np.allclose(a.artist("loss").get_data()[1][:20], b.artist("loss").get_data()[1][:20])
 
 
 @pytest.mark.parametrize(
@@ -247,18 +247,20 @@ def test_extremes(settings):
         assert all(map(math.isfinite, (*ax.get_xlim(), *ax.get_ylim())))
 
 
-def test_fresh_view_draws_the_same():
+def test_a_fresh_explorer_draws_the_same():
     ex = LearningRateExplorer(alpha=0.7, momentum=0.3)
-    view = ex.make_view()
-    view.update(ex.state)
-    np.testing.assert_array_equal(view.loss.get_data()[1], ex.view.loss.get_data()[1])
-    np.testing.assert_array_equal(view.image.get_array(), ex.view.image.get_array())
+    fresh = LearningRateExplorer()
+    fresh.set(alpha=0.7, momentum=0.3)
+    for name in ("loss", "predicted", "rate_mom", "sched"):
+        for a, b in zip(fresh.artist(name).get_data(), ex.artist(name).get_data(), strict=True):
+            np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(fresh.artist("image").get_array(), ex.artist("image").get_array())
 
 
 # -- questions --------------------------------------------------------------------------------
 def test_best_lr_question_hides_the_answer_and_grades_against_theory():
     ex = LearningRateExplorer(kappa=10.0, question=best_lr_question())
-    hidden = (ex.view.image, ex.view.rate_gd, ex.view.best_line, ex.view.loss)
+    hidden = (ex.artist("image"), ex.artist("rate_gd"), ex.artist("best_line"), ex.artist("loss"))
     assert not any(a.get_visible() for a in hidden)
     assert ex.predict(1.0) is False
     assert ex.predict(2 / 1.1) is True
@@ -297,98 +299,63 @@ def test_hiding_and_showing_the_answer_again_is_a_blit_of_the_right_picture():
     blitted = pixels()
     ex.figure.canvas.draw()
     np.testing.assert_array_equal(pixels(), blitted)
-    ex.set(kappa=20.0)  # a new problem: the cached pictures are stale, drawn in full again
-    assert len(full_draws) == 4
-
-
-# -- LR range test -----------------------------------------------------------------------------
-def test_range_test_curve_and_marks_match_lr_range_test():
-    ex = LRRangeTestExplorer(kappa=10.0, min_lr=1e-4, max_lr=10.0, steps=100)
-    ref = lr_range_test(Quadratic2D(10.0), gd, min_lr=1e-4, max_lr=10.0, steps=100)
-    x, y = ex.view.loss.get_data()
-    finite = np.isfinite(ref.losses)
-    np.testing.assert_allclose(x, ref.learning_rates[finite], rtol=RTOL)
-    np.testing.assert_allclose(y, ref.losses[finite], rtol=RTOL)
-    assert ex.view.suggested.get_xdata()[0] == pytest.approx(ref.suggested_lr)
-    assert ex.view.diverge.get_data()[0][0] == pytest.approx(ref.divergence_lr)
-    assert ex.view.theory.get_xdata()[0] == pytest.approx(2.0)  # 2/λmax
-    assert f"suggested α = divergence/10 = {ref.suggested_lr:.3g}" in ex.last_status.text
-    assert f"diverged at step {ref.diverged_at} " in ex.last_status.text
-    assert "the loss passed 4 × its best" in ex.last_status.text
-    assert ex.last_status.kind == "diverged"
-
-
-def test_range_test_draws_the_stopping_threshold():
-    ex = LRRangeTestExplorer(kappa=10.0, divergence_factor=4.0)
-    res = ex.state.result
-    x, y = ex.view.threshold.get_data()
-    np.testing.assert_array_equal(x, res.learning_rates)
-    # independent reference: the lowest loss before each step (start included), times 4
-    best, expected = res.initial_loss, []
-    for loss in res.losses:
-        expected.append(4.0 * best)
-        best = min(best, loss)
-    np.testing.assert_allclose(y, expected, rtol=1e-12)
-    assert res.losses[res.diverged_at] > y[res.diverged_at]  # the step that stopped the run
-    assert np.all(res.losses[: res.diverged_at] <= y[: res.diverged_at])
-    ex.set(divergence_factor=8.0)
-    assert ex.view.threshold.get_data()[1][0] == pytest.approx(8.0 * res.initial_loss)
-    assert "8 × best" in ex.view.threshold_label.get_text()
-    assert "the loss passed 8 × its best" in ex.last_status.text
-
-
-def test_range_test_status_names_kappa():
-    a = LRRangeTestExplorer(kappa=100.0)
-    b = LRRangeTestExplorer(kappa=300.0)
-    assert "for the quadratic with κ = 100," in a.last_status.text
-    assert "for the quadratic with κ = 300," in b.last_status.text
-
-
-def test_range_test_largest_rate_diverges():
-    ex = LRRangeTestExplorer()
-    ex.set(max_lr=10.0 ** ex.controls["max_lr"].max)  # a log slider: max is the exponent
-    assert ex.state.result.diverged_at is not None
-    assert "diverged at step" in ex.last_status.text
-    assert "divergence detected" not in ex.last_status.text
-
-
-def test_range_test_on_wdbc_uses_the_hessian_at_the_start():
-    ex = LRRangeTestExplorer(problem="wdbc", max_lr=1000.0)
-    obj = wdbc_logistic()
-    lam_max = np.linalg.eigvalsh(obj.hessian(obj.start))[-1]
-    assert ex.view.theory.get_xdata()[0] == pytest.approx(2.0 / lam_max)
-    assert ex.controls["kappa"].disabled
-    assert "the Hessian at the start gives" in ex.last_status.text
-
-
-def test_range_test_without_blow_up_says_so():
-    ex = LRRangeTestExplorer(problem="wdbc", max_lr=1.0)
-    assert ex.last_status.text.startswith("no blow-up up to α = 1 in 100 steps")
-    assert "never passed 4 × its best" in ex.last_status.text
-    assert "diverged" not in ex.last_status.text
-    assert not ex.view.suggested.get_visible()
-
-
-def test_divergence_question_graded_by_the_run():
-    ex = LRRangeTestExplorer(question=divergence_question())
-    assert not ex.view.loss.get_visible()
-    truth = ex.state.result.divergence_lr
-    assert ex.predict(truth * 1.3) is True
-    assert ex.predict(truth / 10) is False
-    assert ex.view.loss.get_visible()
-
-
-def test_range_test_keeps_its_axes_as_kappa_moves():
-    """The quadratic's loss axis reaches down to the floor for every κ, so moving κ is a blit:
-    the figure is not drawn in full again (before, most κ moves crossed a three-decade step)."""
-    ex = LRRangeTestExplorer(kappa=10.0)
-    ax = ex.view.axes[0]
+    ex.set(kappa=20.0)  # a new spectrum: the layer is drawn again over the rest, not the figure
+    assert len(full_draws) == 3
+    layered = pixels()
     ex.figure.canvas.draw()
-    limits = ax.get_ylim()
+    differ = np.any(pixels() != layered, axis=-1)
+    assert differ.mean() < 0.002, f"{differ.sum()} pixels differ from a full draw"
+
+
+@pytest.mark.parametrize(
+    ("values", "name", "bounds"),
+    [
+        (dict(alpha=100.0), "alpha", ("0.001", "4")),
+        (dict(alpha=0.0), "alpha", ("0.001", "4")),
+        (dict(momentum=1.0), "momentum", ("0", "0.99")),
+        (dict(kappa=2000.0), "kappa", ("1", "1000")),
+        (dict(angle=-5.0), "angle", ("0", "90")),
+        (dict(lam_max=10.0), "lam_max", ("0.25", "4")),
+        (dict(steps=5), "steps", ("10", "500")),
+        (dict(gamma=2.0), "gamma", ("0.05", "1")),
+        (dict(warmup=501), "warmup", ("0", "500")),
+    ],
+)
+def test_constructor_arguments_out_of_range_are_errors_naming_the_range(values, name, bounds):
+    """LearningRateExplorer(alpha=100) ran at 4.0 before: nothing is clipped now."""
+    with pytest.raises(ValueError, match=name) as err:
+        LearningRateExplorer(**values)
+    assert all(b in str(err.value) for b in bounds), str(err.value)
+    with pytest.raises(ValueError, match="schedule"):
+        LearningRateExplorer(schedule="linear")
+
+
+def test_no_control_draws_the_figure_in_full_after_the_first_draw():
+    ex = LearningRateExplorer()
     draws = []
     ex.figure.canvas.mpl_connect("draw_event", draws.append)
-    for kappa in (1.0, 2.0, 5.0, 12.6, 20.0, 50.0, 100.0, 300.0, 1000.0, 10.0):
-        ex.set(kappa=kappa)
+    for values in (
+        dict(alpha=0.5),
+        dict(momentum=0.5),
+        dict(momentum=0.6, alpha=2.0),
+        dict(angle=30.0),
+        dict(heatmap="loss", schedule="cosine"),
+        dict(problem="1d"),
+        dict(problem="2d", heatmap="steps", schedule="constant"),
+        dict(kappa=40.0),
+        dict(steps=350),
+        dict(lam_max=2.5),
+    ):
+        ex.set(**values)
         assert ex.last_error is None
-        assert ax.get_ylim() == limits, kappa
-    assert draws == []
+    assert draws == []  # μ leaving 0 changes the loss legend: it is in the layer too
+    texts = [t.get_text() for t in ex._loss_legend.get_texts() if t.get_visible()]
+    assert texts == ["measured (heavy ball)", "theory: f₀·ρ(α, μ)²ᵗ (asymptotic)"]
+    ex.set(momentum=0.0)
+    texts = [t.get_text() for t in ex._loss_legend.get_texts() if t.get_visible()]
+    assert texts[0] == "measured (gradient descent)" and len(texts) == 4
+    assert ex.axes[1].get_xlim() == (0.0, 350.0) == ex.axes[2].get_xlim()
+    assert ex.artist("image").get_clim() == (0.0, 350.0)
+    x = ex.artist("best_line").get_xdata()
+    th = QuadraticTheory.from_objective(Quadratic2D(40.0, scale=2.5))
+    assert x[0] == pytest.approx(th.best_lr)

@@ -7,6 +7,8 @@ the package's simulate called directly. Tolerances are stated next to each compa
 
 from __future__ import annotations
 
+import doctest
+import importlib
 import math
 import warnings
 
@@ -15,20 +17,20 @@ import pytest
 from matplotlib.backend_bases import MouseEvent
 
 from widgets.exercises.lesson05 import DAMPING_POINT
-from widgets.explorers import EXPLORERS
-from widgets.explorers.taylor_newton import (
+from widgets.explorers import EXPLORERS, TaylorNewtonExplorer
+from widgets.models.taylor_newton import (
     ALPHA_RANGE,
     AXIS_FRACTION,
     ESCAPE_FACTOR,
     GD_RUN_STEPS,
     SURFACES,
-    TaylorNewtonExplorer,
     curvature_question,
     escape_radius,
     gd_run,
     newton_steps_question,
     readout_items,
     surface_objective,
+    taylor_state,
 )
 from widgets.optimizers import gd, newton
 from widgets.simulate import simulate
@@ -81,10 +83,10 @@ def test_three_steps_drawn_from_the_point(ex):
         "damped": st.w - np.linalg.solve(H + 0.05 * np.eye(2), g),
     }
     for name, end in expected.items():
-        start, tip = arrow_ends(ex.view.arrows[name])
+        start, tip = arrow_ends(ex.artist(f"{name}_arrow"))
         np.testing.assert_allclose(start, [3.0, 0.5])
         np.testing.assert_allclose(tip, end, rtol=1e-10)
-        assert ex.view.arrows[name].get_visible()
+        assert ex.artist(f"{name}_arrow").get_visible()
     # near the minimum the quadratic model predicts the Newton step's result closely
     assert st.f_after["newton"] < st.f_after["gd"]
     assert math.isclose(st.f_after["newton"], st.model_after["newton"], rel_tol=1e-2)
@@ -92,7 +94,7 @@ def test_three_steps_drawn_from_the_point(ex):
 
 def test_huge_steps_end_on_the_frame(ex):
     ex.set(objective="logistic_2d", w1=-1.0, w2=-3.0)
-    start, tip = arrow_ends(ex.view.arrows["newton"])
+    start, tip = arrow_ends(ex.artist("newton_arrow"))
     (x0, x1), (y0, y1) = SURFACES["logistic_2d"].bounds
     assert x0 <= tip[0] <= x1 and y0 <= tip[1] <= y1
     full = ex.state.steps["newton"]
@@ -109,7 +111,8 @@ def test_eigen_axes_follow_eigh(ex):
     bounds = SURFACES["rosenbrock"].bounds
     diag = math.hypot(*(hi - lo for lo, hi in bounds))
     half = []
-    for i, line in enumerate(ex.view.eig_lines):
+    for i in range(2):
+        line = ex.artist(f"eigen_{i}")
         xs, ys = (np.asarray(a) for a in line.get_data())
         seg = np.array([xs[1] - xs[0], ys[1] - ys[0]])
         np.testing.assert_allclose([xs.mean(), ys.mean()], st.w, atol=1e-12)  # centred on w
@@ -130,7 +133,7 @@ def model(st, p):
 def test_level_sets_are_level_sets_of_the_quadratic_model(ex, key, w):
     ex.set(objective=key, w1=w[0], w2=w[1])
     st = ex.state
-    xs, ys = (np.asarray(a, dtype=float) for a in ex.view.levels.get_data())
+    xs, ys = (np.asarray(a, dtype=float) for a in ex.artist("levels").get_data())
     assert len(xs) > 0
     breaks = np.flatnonzero(np.isnan(xs))
     values = []
@@ -153,13 +156,14 @@ def test_indefinite_hessian_status_and_damping(ex):
         f"H has a negative eigenvalue {lam[0]:.3g}".replace("-", "−")
         + ": the Newton step points to a saddle of the model, not a minimum"
     )
-    assert f"damping λ > {-lam[0]:.3g} makes it a descent step (λ = 10 does" in (
+    assert f"damping δ > {-lam[0]:.3g} makes it a descent step (δ = 10 does" in (
         ex.last_status.text
     )
-    assert ex.state.slopes["damped"] < 0  # λ > −λmin: H + λI positive definite, descent
+    assert ex.state.slopes["damped"] < 0  # δ > −λmin: H + δI positive definite, descent
     ex.set(damping=1.0)
-    assert "(λ = 1 is not enough: f → " in ex.last_status.text
-    assert ex.view.eig_lines[0].get_linestyle() == "--"  # the negative-curvature axis
+    assert "(δ = 1 is not enough: f → " in ex.last_status.text
+    assert ex.artist("eigen_0").get_linestyle() == "--"  # the negative-curvature axis
+    assert ex.artist("eigen_1").get_linestyle() == "-"
 
 
 def test_negative_definite_newton_goes_uphill(ex):
@@ -174,7 +178,7 @@ def test_stationary_point_hides_the_steps(ex):
     ex.set(objective="rosenbrock", w1=1.0, w2=1.0)
     assert ex.last_status.text.startswith("∇f ≈ 0 here")
     assert "a minimum of f" in ex.last_status.text
-    assert not any(a.get_visible() for a in ex.view.arrows.values())
+    assert not any(ex.artist(f"{n}_arrow").get_visible() for n in ("gd", "newton", "damped"))
 
 
 def test_one_dimensional_taylor_models(ex):
@@ -186,15 +190,15 @@ def test_one_dimensional_taylor_models(ex):
     h = 1e-3
     d1 = (f(w + h) - f(w - h)) / (2 * h)
     d2 = (f(w + h) - 2 * f(w) + f(w - h)) / h**2
-    x, tangent = (np.asarray(a) for a in ex.view.tangent.get_data())
+    x, tangent = (np.asarray(a) for a in ex.artist("tangent").get_data())
     np.testing.assert_allclose(tangent, f(w) + d1 * (x + 2.0), rtol=1e-6, atol=1e-6)
-    _, parabola = (np.asarray(a) for a in ex.view.parabola.get_data())
+    _, parabola = (np.asarray(a) for a in ex.artist("parabola").get_data())
     np.testing.assert_allclose(parabola, tangent + 0.5 * d2 * (x + 2.0) ** 2, rtol=1e-5, atol=1e-5)
     # f′ and its tangent: the tangent's root is the Newton point w − f′/f″
-    rx, _ = ex.view.fp_root.get_data()
+    rx, _ = ex.artist("newton_root").get_data()
     if len(rx):
         assert rx[0] == pytest.approx(-2.0 - d1 / d2, rel=1e-5)
-    start, tip = arrow_ends(ex.view.arrows["gd"])
+    start, tip = arrow_ends(ex.artist("gd_arrow"))
     assert tip[0] - start[0] == pytest.approx(-4.0 * d1, rel=1e-6)
     assert ex.last_status.text.startswith("f″ = ")
     assert "2/f″" in ex.last_status.text
@@ -210,20 +214,22 @@ def test_switching_losses_sets_ranges_and_defaults(ex):
     n = sum(len(ax.get_children()) for ax in ex.figure.axes)
     ex.set(objective="logistic_1d")
     assert w2.disabled and ex.state.dim == 1
-    assert ex.view.ax_side.get_ylabel() == "f′(w)"
+    assert ex.axes[1].get_ylabel() == "f′(w)"
+    assert ex.controls["w1"].description == "w₁: w[mean radius]"
+    assert ex.controls["w2"].description == "w₂ (2-D losses only)"
     ex.set(objective="rosenbrock")
     assert sum(len(ax.get_children()) for ax in ex.figure.axes) == n
 
 
 def test_click_moves_the_point(ex):
     ex.set(objective="sine")
-    ax = ex.view.ax_main
+    ax = ex.axes[0]
     x, y = ax.transData.transform((1.0, 3.0))
     event = MouseEvent("button_press_event", ex.figure.canvas, x, y, button=1)
     ex.figure.canvas.callbacks.process("button_press_event", event)
     np.testing.assert_allclose(ex.state.w, [1.0, 3.0], atol=1e-9)
     # clicks outside the main plot do nothing
-    x, y = ex.view.ax_side.transData.transform((1.0, 0.0))
+    x, y = ex.axes[1].transData.transform((1.0, 0.0))
     event = MouseEvent("button_press_event", ex.figure.canvas, x, y, button=1)
     ex.figure.canvas.callbacks.process("button_press_event", event)
     np.testing.assert_allclose(ex.state.w, [1.0, 3.0], atol=1e-9)
@@ -236,7 +242,8 @@ def test_readout_lists_eigenvalues_kappa_and_stable_rate(ex):
     assert items["eigenvalues of H"] == f"{lam[0]:.4g}, {lam[1]:.4g}"
     assert items["κ"] == f"{lam[1] / lam[0]:.4g}"
     assert items["2/λmax"] == f"{2 / lam[1]:.3g}"
-    assert "eigenvalues of H" in ex.readout.value
+    assert items["δ"] == f"{ex.state.damping:.3g}"
+    assert "eigenvalues of H" in ex.readout_boxes["numbers"].value
 
 
 @pytest.mark.parametrize("key", list(SURFACES))
@@ -250,22 +257,23 @@ def test_extremes_do_not_warn(key):
                 for alpha in ALPHA_RANGE:
                     ex.set(w1=w1, w2=w2, alpha=alpha, damping=1e4)
                     assert ex.last_error is None and ex.last_status.text
-                    for arrow in ex.view.arrows.values():
+                    for arrow in (ex.artist(f"{n}_arrow") for n in ("gd", "newton", "damped")):
                         for p in arrow_ends(arrow):
                             assert np.all(np.isfinite(p))
 
 
 def test_newton_steps_question_runs_newton():
     ex = TaylorNewtonExplorer(objective="rosenbrock", question=newton_steps_question())
-    assert not ex.view.arrows["newton"].get_visible()
-    assert ex.readout.layout.visibility == "hidden"
+    readout = ex.readout_boxes["numbers"]
+    assert not ex.artist("newton_arrow").get_visible()
+    assert readout.layout.visibility == "hidden"
     ref = simulate(
         surface_objective("rosenbrock"), newton(), start=[-1.2, 1.0], steps=100, tol=1e-8
     )
     assert ref.converged
     assert ex.predict(ref.stopped_at) is True
-    assert ex.view.arrows["newton"].get_visible()
-    assert ex.readout.layout.visibility == "visible"
+    assert ex.artist("newton_arrow").get_visible()
+    assert readout.layout.visibility == "visible"
     assert "a minimum of f" in ex.feedback.value
     ex.set(objective="logistic_2d")  # from (−1, −3) Newton's method blows up
     assert ex.predict(3) is False
@@ -299,9 +307,9 @@ def test_damped_newton_is_reported_with_its_lambda(ex):
     st = ex.state
     assert st.kind == "positive definite"
     fd = float(st.objective.value(st.w - np.linalg.solve(st.hessian + 0.3 * np.eye(2), st.grad)))
-    assert f"damped Newton (λ = 0.3): f → {fd:.4g}" in ex.last_status.text
+    assert f"damped Newton (δ = 0.3): f → {fd:.4g}" in ex.last_status.text
     ex.set(damping=3.0)
-    assert "damped Newton (λ = 3): f → " in ex.last_status.text
+    assert "damped Newton (δ = 3): f → " in ex.last_status.text
 
 
 def test_gd_run_is_simulate_and_drawn(ex):
@@ -310,7 +318,7 @@ def test_gd_run_is_simulate_and_drawn(ex):
     run = ex.state.run
     assert not run.diverged and run.status == ref.status
     np.testing.assert_array_equal(run.path, ref.params)
-    xs, ys = (np.asarray(a) for a in ex.view.gd_path.get_data())
+    xs, ys = (np.asarray(a) for a in ex.artist("gd_path").get_data())
     np.testing.assert_array_equal(np.column_stack([xs, ys]), ref.params)
     assert f"α = 4 is below it: one step f → {ref.loss[1]:.4g}" in ex.last_status.text
     assert f"a run from here reached f = {ref.loss[-1]:.4g} after {GD_RUN_STEPS} steps" in (
@@ -338,7 +346,7 @@ def test_divergence_rule_leaving_ten_times_the_plot(ex, key, w):
     assert f"a run from here diverged at step {t}: w left the plotted region by 10×" in status
     assert ex.last_status.kind == "diverged"
     # the drawn path stops on the 10× box, so the renderer never sees the far-out iterate
-    xs, ys = (np.asarray(a) for a in ex.view.gd_path.get_data())
+    xs, ys = (np.asarray(a) for a in ex.artist("gd_path").get_data())
     assert len(xs) == t + 1
     assert max(abs(xs[-1]), abs(ys[-1])) == pytest.approx(radius)
 
@@ -377,3 +385,63 @@ def test_alpha_is_named_in_every_status(ex):
     assert "gradient descent (α = 0.05): one step f → " in ex.last_status.text
     ex.set(alpha=0.2)
     assert "gradient descent (α = 0.2): one step f → " in ex.last_status.text
+
+
+def test_one_and_two_dimensional_layouts_show_their_own_artists(ex):
+    two_d = ("levels", "eigen_0", "profile_true", "gd_step")
+    one_d = ("curve", "fprime", "tangent", "parabola", "fprime_tangent")
+    ex.set(objective="logistic_1d")
+    assert all(ex.artist(n).get_visible() for n in one_d)
+    assert not any(ex.artist(n).get_visible() for n in two_d)
+    assert [lg.get_visible() for lg in ex.figure.legends] == [True, False]
+    assert not ex.axes[0].collections  # no contours of the 2-D loss left behind
+    ex.set(objective="sine")
+    assert all(ex.artist(n).get_visible() for n in two_d)
+    assert not any(ex.artist(n).get_visible() for n in one_d)
+    assert [lg.get_visible() for lg in ex.figure.legends] == [False, True]
+    assert ex.axes[0].collections and ex.axes[1].get_ylabel() == "[f − f(w)] / (α‖∇f‖²)"
+
+
+def test_damping_is_written_delta():
+    ex = TaylorNewtonExplorer()
+    assert ex.controls["damping"].description == "damping δ"
+    assert "λ = " not in ex.last_status.text and "δ = 0.1" in ex.last_status.text
+    labels = [t.get_text() for lg in ex.figure.legends for t in lg.get_texts()]
+    assert "damped Newton\n−(H + δI)⁻¹∇f" in labels and "damped Newton\n−f′/(f″ + δ)" in labels
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, message",
+    [
+        (dict(w=(20.0, 0.0)), ValueError, r"w1 must be in \[-3, 9\], got 20"),
+        (dict(objective="sine", w2=-0.5), ValueError, r"w2 must be in \[0, 5\], got -0.5"),
+        (dict(w=(1.0, 2.0, 3.0)), ValueError, "w must have length 2"),
+        (dict(w=(1.0, 2.0), w1=1.0), ValueError, "give the point as w or as w1, w2, not both"),
+        (dict(alpha=1e4), ValueError, r"alpha must be in \[0.0001, 1000\], got 10000"),
+        (dict(damping=0.0), ValueError, r"damping must be in \[0.0001, 10000\], got 0"),
+        (dict(objective="himmelblau"), ValueError, "'himmelblau'"),
+    ],
+)
+def test_constructor_arguments_are_checked_not_clipped(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        TaylorNewtonExplorer(**kwargs)
+    if "w" not in kwargs:  # set() checks like the constructor, and the model checks alike
+        with pytest.raises(error, match=message):
+            TaylorNewtonExplorer().set(**kwargs)
+        with pytest.raises(error, match=message):
+            taylor_state(**kwargs)
+
+
+def test_a_click_off_the_sliders_range_is_ignored(ex):
+    ex.set(objective="sine", w1=1.0, w2=3.0)
+    assert ex.on_click(0, 4.5, 3.0) is None  # past w₁'s range [−2, 4]
+    assert ex.on_click(1, 1.0, 1.0) is None  # the side plot
+    assert ex.on_click(0, 2.0, 1.0) == {"w1": 2.0, "w2": 1.0}
+    ex.set(objective="logistic_1d")
+    assert ex.on_click(0, 2.0, 1.0) == {"w1": 2.0}  # y is f there, not a parameter
+
+
+@pytest.mark.parametrize("module", ["taylor_newton", "_escape"])
+def test_the_models_examples_run(module):
+    result = doctest.testmod(importlib.import_module(f"widgets.models.{module}"))
+    assert result.attempted > 0 and result.failed == 0

@@ -26,18 +26,24 @@ CLASSES = list(EXPLORERS)
 IDS = [cls.__name__ for cls in CLASSES]
 
 
+class Track(float):
+    """A position along a float slider's track, from 0 (its lower end) to 1 (its upper end).
+
+    It becomes a value when it is set, in the range the slider has then: a slider whose range
+    follows another control (w₁ over the plot of the chosen loss) takes that control's new range
+    first, as a learner's slider does."""
+
+    def on(self, control: ipw.Widget) -> float:
+        log = isinstance(control, ipw.FloatLogSlider)
+        lo, hi = getattr(control, "lowest", control.min), control.max  # nominal ends of the track
+        x = lo if self == 0 else hi if self == 1 else min(max(lo + self * (hi - lo), lo), hi)
+        return control.base**x if log else x
+
+
 def control_values(control: ipw.Widget) -> st.SearchStrategy:
     """Values a learner can reach with this control, ends of the range included."""
-    if isinstance(control, ipw.FloatLogSlider):
-        lo, hi = control.min, control.max
-        return st.one_of(
-            st.sampled_from([control.base**lo, control.base**hi]),
-            st.floats(lo, hi).map(lambda e: control.base**e),
-        )
-    if isinstance(control, ipw.FloatSlider):
-        return st.one_of(
-            st.sampled_from([control.min, control.max]), st.floats(control.min, control.max)
-        )
+    if isinstance(control, ipw.FloatSlider | ipw.FloatLogSlider):
+        return st.one_of(st.sampled_from([0.0, 1.0]), st.floats(0.0, 1.0)).map(Track)
     if isinstance(control, (ipw.IntSlider, ipw.BoundedIntText)):
         return st.integers(control.min, control.max)
     if isinstance(control, ipw.Checkbox | ipw.ToggleButton):
@@ -92,6 +98,7 @@ def test_interface(cls):
 def test_fuzz_controls(cls):
     ex = cls()
     controls = settable(ex)
+    follows = any(spec.follows for spec in getattr(ex, "specs", {}).values())
     strategy = st.fixed_dictionaries(
         {}, optional={n: control_values(c) for n, c in controls.items()}
     )
@@ -105,9 +112,16 @@ def test_fuzz_controls(cls):
     )
     @given(values=strategy)
     def run(values):
+        tracks = {n: v for n, v in values.items() if isinstance(v, Track)}
+        others = {n: v for n, v in values.items() if n not in tracks}
         with warnings.catch_warnings():
             warnings.simplefilter("error")
-            ex.set(**values)
+            if not follows:
+                ex.set(**others, **{n: v.on(controls[n]) for n, v in tracks.items()})
+            else:  # in one update: the others first, then the sliders in the ranges they give
+                with ex.hold():
+                    ex.set(**others)
+                    ex.set(**{n: v.on(controls[n]) for n, v in tracks.items()})
         assert_healthy(ex)
 
     run()
@@ -176,3 +190,34 @@ def test_log_axes_keep_few_minor_ticks(cls):
             assert len(axis.minorTicks) <= 2 * (decades + 2)  # one decade more at each end
     if cls.__name__ in {"LearningRateExplorer", "LRRangeTestExplorer", "SigmoidExplorer"}:
         assert logs  # the check above ran on these explorers' log axes
+
+
+def widgets_under(widget: ipw.Widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from widgets_under(child)
+
+
+@pytest.mark.parametrize("cls", CLASSES, ids=lambda c: c.__name__)
+def test_a_play_button_holds_its_sliders_value_and_range(cls):
+    """The browser links a Play button to its slider by first giving the slider the Play's
+    value: a Play that kept the value its slider had when both were made would move "step t"
+    back to it (step 1 instead of the end of the run) when the page opens. So every Play holds
+    its slider's value and range, also after another control changed the run's length."""
+    ex = cls()
+    plays = [w for w in widgets_under(ex) if isinstance(w, ipw.Play)]
+    ints = [w for w in ex.controls.values() if isinstance(w, ipw.IntSlider)]
+
+    def unmatched() -> list[str]:
+        shown = {(w.min, w.max, w.value) for w in ints}
+        return [
+            f"Play {p.value} of [{p.min}, {p.max}]"
+            for p in plays
+            if (p.min, p.max, p.value) not in shown
+        ]
+
+    assert not unmatched()
+    for widget in ints:  # an integer control that is not a Play's, e.g. the step budget
+        if not widget.disabled and all(p.max != widget.max for p in plays):
+            widget.value = widget.min + (widget.max - widget.min) // 2
+            assert not unmatched(), widget.description

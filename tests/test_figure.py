@@ -66,6 +66,30 @@ def test_a_picture_is_sent_once(canvas):
     assert fig.canvas.get_diff_image() is None  # nothing drawn since: nothing to send
 
 
+def test_a_picture_equal_to_the_last_one_is_not_sent_again_unless_a_page_asks(canvas):
+    fig, line, socket, _ = canvas
+    fig.canvas.draw()
+    line.set_ydata([1, 0])
+    fig.canvas.draw()
+    line.set_ydata([0, 1])  # back to the first picture: it differs from the last one sent
+    fig.canvas.draw()
+    assert len(socket.frames) == 3 and socket.frames[0] == socket.frames[2]
+    fig.canvas.draw()  # the same pixels again: nothing to send
+    line.set_ydata([0, 1])
+    fig.canvas.draw()
+    assert len(socket.frames) == 3
+    fig.canvas.handle_draw({"type": "draw"})  # a page asks for the picture: it gets it
+    assert len(socket.frames) == 4 and socket.frames[3] == socket.frames[2]
+    fig.canvas.handle_refresh({"type": "refresh"})  # a page connects (then asks for a draw)
+    fig.canvas.draw()
+    assert len(socket.frames) == 5
+    fig.canvas.draw()
+    assert len(socket.frames) == 5
+    fig.set_size_inches(2.0, 2.0)  # another size: sent, whatever its checksums
+    fig.canvas.draw()
+    assert len(socket.frames) == 6
+
+
 def test_one_frame_sends_a_single_frame(canvas):
     fig, line, socket, _ = canvas
     with _figure.one_frame(fig):
@@ -187,3 +211,28 @@ def test_blit_backgrounds_are_kept_deflated_and_restore_exactly(explorer, monkey
     blitted = picture.copy()
     figure.canvas.draw()
     np.testing.assert_array_equal(np.asarray(figure.canvas.buffer_rgba()), blitted)
+
+
+@pytest.mark.parametrize("explorer", EXPLORERS, ids=lambda cls: cls.__name__)
+def test_blits_that_reuse_the_still_picture_give_a_full_draws_picture(explorer, monkeypatch):
+    """Move every numeric control twice (the second move reuses the still picture the first
+    one cached): after each control the blitted picture equals what a full draw of the same
+    state gives, pixel for pixel, also where a still artist is drawn over a moving one."""
+    monkeypatch.setenv("DESCENT_BACKEND", "agg")
+    ex = explorer()
+    moved = 0
+    for name, widget in ex.controls.items():
+        if not hasattr(widget, "step") or widget.disabled or not hasattr(widget, "min"):
+            continue
+        lo, hi, step = widget.min, widget.max, widget.step or 1
+        for _ in range(2):
+            target = widget.value + step if widget.value + step <= hi else widget.value - step
+            if not lo <= target <= hi:
+                break
+            widget.value = target
+        blitted = np.asarray(ex.figure.canvas.buffer_rgba()).copy()
+        ex.figure.canvas.draw()
+        drawn = np.asarray(ex.figure.canvas.buffer_rgba())
+        assert np.array_equal(drawn, blitted), f"{name}: {np.sum((drawn != blitted).any(-1))} px"
+        moved += 1
+    assert moved, "no control was moved"

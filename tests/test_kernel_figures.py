@@ -51,7 +51,10 @@ def test_lesson_figures_stay_pictures_after_an_explorer(explorer_first):
     explorer_out, first_plot = (outputs[1], outputs[2]) if explorer_first else outputs[2:0:-1]
     assert stdout(explorer_out).strip() == "DescentCanvas"  # the explorer is live
     for shown in (first_plot, outputs[3]):
-        assert "image/png" in mimetypes(shown)  # a picture, not a widget
+        # a picture, not a widget: a PNG in an <img> with its text alternative
+        (html,) = [o["data"]["text/html"] for o in shown if "text/html" in o.get("data", {})]
+        assert html.startswith('<img alt="') and not html.startswith('<img alt=""')
+        assert 'src="data:image/png;base64,iVBOR' in html
         assert "application/vnd.jupyter.widget-view+json" not in mimetypes(shown)
     backend, rest = stdout(outputs[4]).split(" ", 1)
     assert backend == "module://matplotlib_inline.backend_inline"

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import doctest
-import statistics
-import time
 
 import numpy as np
 import pytest
@@ -134,18 +132,6 @@ def test_status_and_questions() -> None:
     assert CALIBRATION_QUESTIONS[1].answer(calibration_state(method="none"))[0] == "the same"
     share, _ = CALIBRATION_QUESTIONS[2].answer(s)
     assert share == s.extreme_share and CALIBRATION_QUESTIONS[2].grade(share * 1.05, share)
-
-
-def test_model_time_per_control_is_small() -> None:
-    for m, k in SETTINGS:
-        calibration_state(model=m, method=k)
-    times = []
-    for n_bins in range(BIN_RANGE[0], BIN_RANGE[1] + 1):
-        for m, k in SETTINGS:
-            t0 = time.perf_counter()
-            calibration_status(calibration_state(model=m, method=k, n_bins=n_bins))
-            times.append(time.perf_counter() - t0)
-    assert statistics.median(times) < 2e-3
 
 
 @pytest.mark.parametrize(

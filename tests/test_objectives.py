@@ -439,6 +439,35 @@ def test_logistic_batches_and_per_example_gradients() -> None:
     assert loss.example_grads(W).shape == (2, 20, 4)
 
 
+def test_per_example_gradients_of_each_points_own_batch() -> None:
+    # each point's rows are the per-example gradients of its own examples: the rows of
+    # example_grads at that point, and their mean is grad_batch (with the penalty and a bias)
+    loss = LogisticLoss(_X_SMALL, _Y_SMALL, l2=0.2)
+    rng = np.random.default_rng(5)
+    W = rng.normal(size=(3, 4))
+    idx = rng.integers(0, 20, size=(3, 6))
+    G = loss.example_grads_batch(W, idx)
+    assert G.shape == (3, 6, 4)
+    for n in range(3):
+        np.testing.assert_allclose(G[n], loss.example_grads(W[n])[idx[n]], rtol=1e-13, atol=1e-16)
+        np.testing.assert_allclose(G[n].mean(axis=0), loss.grad_batch(W[n], idx[n]), rtol=1e-13)
+    # one point for every batch (leading axes broadcast), and a loss that is not logistic
+    sine = sine_regression()
+    w = np.array([0.5, 2.6])
+    batches = np.array([[0, 1, 2], [5, 5, 199]])
+    G = sine.example_grads_batch(w, batches)
+    assert G.shape == (2, 3, 2)
+    np.testing.assert_allclose(G[1], sine.example_grads(w)[[5, 5, 199]], rtol=1e-13)
+    with pytest.raises(ValueError, match=r"idx must hold indices in \[0, 19\]"):
+        loss.example_grads_batch(W, idx + 20)
+    with pytest.raises(TypeError, match="integer example indices"):
+        loss.example_grads_batch(W, idx * 1.0)
+    with pytest.raises(ValueError, match="last axis of example indices"):
+        loss.example_grads_batch(W[0], 3)
+    with pytest.raises(ValueError, match=r"idx of shape \(2, 6\) does not match w of shape"):
+        loss.example_grads_batch(W, idx[:2])
+
+
 def test_chunked_evaluation_equals_unchunked(monkeypatch: pytest.MonkeyPatch) -> None:
     loss = LogisticLoss(_X_SMALL, _Y_SMALL, l2=0.1)
     W = np.random.default_rng(3).normal(size=(5, 7, 4))

@@ -37,7 +37,17 @@ from widgets.schedules import cosine, exponential
 EPS = np.finfo(float).eps
 
 
-def assert_matches_reference(got, expected, theta0, eps=None) -> None:
+def _power_gap(beta: float, t: int) -> float:
+    """The relative difference between 1 − β^t computed with NumPy's power (the optimizer) and
+    with Python's ** (the reference). They can differ by an ulp of β^t (0.999⁷ does), and the
+    subtraction from 1 magnifies it by β^t/(1 − β^t) when β is near 1."""
+    if beta == 0.0:
+        return 0.0
+    ours, theirs = 1.0 - float(np.power(beta, t)), 1.0 - beta**t
+    return abs(ours - theirs) / min(ours, theirs)
+
+
+def assert_matches_reference(got, expected, theta0, eps=None, debias=None) -> None:
     """The optimizer's θ_t against the reference's, within their rounding difference.
 
     Both do the same IEEE operations on the same numbers (the gradients are given, not computed
@@ -46,11 +56,19 @@ def assert_matches_reference(got, expected, theta0, eps=None) -> None:
     underflows to a subnormal, its absolute error 2⁻¹⁰⁷⁵ divided by q ≥ eps. An earlier
     difference passes through θ_s = θ_{s−1} + Δ_s unchanged, plus at most ε|θ_s| from each side's
     rounding of that sum, so |θ̂_t − θ_t| ≤ Σ_{s≤t} (ε|θ_s| + 2ε|Δ_s| + 2⁻¹⁰⁷⁵/eps), elementwise.
+    With Adam's bias correction (``debias=(b1, b2)``) the two also compute β^s differently; the
+    relative gaps r1, r2 of their 1 − β^s (`_power_gap`) reach the step as (1 + r1)/√(1 ± r2),
+    so the step's bound grows by |Δ_s|(r1 + r2) (r2/2 plus its own rounding, r ≪ 1).
     """
     expected = np.asarray(expected, dtype=float)
     path = np.vstack([theta0, expected])
     underflow = 0.0 if eps is None else 2.0**-1074 / (2 * eps)  # 2⁻¹⁰⁷⁵ is not a float
-    per_step = EPS * (np.abs(path[1:]) + 2 * np.abs(np.diff(path, axis=0))) + underflow
+    steps = np.abs(np.diff(path, axis=0))
+    per_step = EPS * (np.abs(path[1:]) + 2 * steps) + underflow
+    if debias is not None:
+        b1, b2 = debias
+        gaps = [_power_gap(b1, s) + _power_gap(b2, s) for s in range(1, len(steps) + 1)]
+        per_step = per_step + steps * np.array(gaps)[:, None] * (1 + 4 * EPS)
     bound = np.cumsum(per_step, axis=0)
     assert got.shape == expected.shape
     assert np.all(np.abs(got - expected) <= bound), np.max(np.abs(got - expected) - bound)
@@ -233,7 +251,8 @@ def test_adam_matches_reference(problem, lr, b1, b2, eps, bias_correction):
     theta0, grads = problem
     expected = ref_adam(theta0, grads.tolist(), [lr] * len(grads), b1, b2, eps, bias_correction)
     opt = adam(lr, b1=b1, b2=b2, eps=eps, bias_correction=bias_correction)
-    assert_matches_reference(run(opt, theta0, grads), expected, theta0, eps=eps)
+    debias = (b1, b2) if bias_correction else None
+    assert_matches_reference(run(opt, theta0, grads), expected, theta0, eps=eps, debias=debias)
 
 
 def test_torch_defaults():
@@ -266,11 +285,12 @@ def test_schedule_is_read_at_each_step(problem, lr, gamma, use_adam):
     theta0, grads = problem
     schedule = exponential(lr, gamma)
     rates = [schedule(t) for t in range(len(grads))]
+    debias = (0.9, 0.999) if use_adam else None  # adam's defaults, which ref_adam shares
     if use_adam:
         opt, expected = adam(schedule), ref_adam(theta0, grads.tolist(), rates)
     else:
         opt, expected = momentum(schedule, 0.5), ref_sgd(theta0, grads.tolist(), rates, 0.5)
-    assert_matches_reference(run(opt, theta0, grads), expected, theta0, eps=1e-8)
+    assert_matches_reference(run(opt, theta0, grads), expected, theta0, eps=1e-8, debias=debias)
 
 
 def test_first_steps_by_hand():
@@ -664,3 +684,138 @@ def test_each_optimizer_minimises_an_ill_conditioned_quadratic(name, kwargs, ste
         w = w + updates
     # from ‖w0‖ = 5 to within 1e-4 of the minimiser
     assert np.linalg.norm(w) < 1e-4, (name, w)
+
+
+# ----------------------------------------------------------------------------------------------
+# Gradient clipping and chain
+# ----------------------------------------------------------------------------------------------
+
+
+def clip_reference(g: list[float], c: float) -> list[float]:
+    """optax.clip_by_global_norm written with scalars: rescale to norm c if the norm exceeds c."""
+    norm = math.sqrt(sum(x * x for x in g))
+    return list(g) if norm < c else [x / norm * c for x in g]
+
+
+@given(
+    # no subnormal entries: below 2.2e-308 a float keeps fewer significant bits than the
+    # relative tolerances here assume (hypothesis found 2.2e-313 off by one in its last digit)
+    hnp.arrays(float, st.integers(1, 6), elements=st.floats(-1e3, 1e3, allow_subnormal=False)),
+    st.floats(1e-3, 1e3),
+)
+@example(np.array([3.0, 4.0]), 5.0)  # exactly at the threshold: unchanged
+@example(np.zeros(3), 1.0)  # a zero gradient stays zero (no 0/0)
+def test_clip_by_global_norm_matches_reference_and_torch(g, c):
+    clip = optimizers.clip_by_global_norm(c)
+    got, state = clip.update(g, clip.init(np.zeros_like(g)))
+    np.testing.assert_allclose(got, clip_reference(g.tolist(), c), rtol=1e-14, atol=1e-300)
+    assert state == optimizers.EmptyState()
+    norm = float(np.linalg.norm(g))
+    if norm <= c:
+        np.testing.assert_array_equal(got, g)  # below the threshold nothing changes, bit for bit
+    else:
+        assert abs(np.linalg.norm(got) - c) <= 1e-13 * c  # the norm becomes c ...
+        np.testing.assert_allclose(got * norm, g * c, rtol=1e-13)  # ... in the same direction
+    # torch.nn.utils.clip_grad_norm_: coef = c / (‖g‖ + 1e-6), applied only when coef < 1
+    coef = c / (norm + 1e-6)
+    torch_like = g * coef if coef < 1 else g
+    np.testing.assert_allclose(got, torch_like, rtol=1e-6 / c + 1e-14, atol=1e-300)
+
+
+def test_clip_by_global_norm_clips_each_run_by_its_own_norm():
+    g = np.array([[3.0, 4.0], [0.3, 0.4], [6.0, 8.0]])  # norms 5, 0.5, 10
+    clip = optimizers.clip_by_global_norm(1.0)
+    got, _ = clip.update(g, clip.init(g))
+    np.testing.assert_allclose(got, [[0.6, 0.8], [0.3, 0.4], [0.6, 0.8]], rtol=1e-15)
+    per_run = optimizers.clip_by_global_norm(np.array([10.0, 0.1, 5.0]))
+    got, _ = per_run.update(g, per_run.init(g))
+    np.testing.assert_allclose(got, [[3.0, 4.0], [0.06, 0.08], [3.0, 4.0]], rtol=1e-15)
+
+
+@pytest.mark.parametrize(
+    "inner",
+    [gd(0.05), momentum(0.05, 0.9), nesterov(0.05, 0.5), adam(0.1), rmsprop(0.01), adagrad(0.3)],
+    ids=repr,
+)
+def test_chain_steps_the_optimizer_on_the_clipped_gradient(inner):
+    """chain(clip, opt) over several steps equals opt fed the clipped gradients by hand."""
+    rng = np.random.default_rng(4)
+    grads = rng.normal(scale=3.0, size=(8, 3))
+    clip, opt = (
+        optimizers.clip_by_global_norm(2.0),
+        optimizers.chain(optimizers.clip_by_global_norm(2.0), inner),
+    )
+    w_chain = w_hand = np.ones(3)
+    s_chain, s_hand = opt.init(w_chain), inner.init(w_hand)
+    clipped_some = False
+    for g in grads:
+        upd, s_chain = opt.update(g, s_chain, w_chain)
+        cg, _ = clip.update(g, clip.init(g))
+        clipped_some |= not np.array_equal(cg, g)
+        ref, s_hand = inner.update(cg, s_hand, w_hand)
+        np.testing.assert_array_equal(upd, ref)
+        w_chain, w_hand = w_chain + upd, w_hand + ref
+    assert clipped_some and s_chain.count == s_hand.count == 8
+    for a, b in zip(s_chain.inner, s_hand, strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert opt.name == inner.name and opt.learning_rate is inner.learning_rate
+    assert repr(opt) == f"chain(clip_by_global_norm(max_norm=2.0), {inner!r})"
+
+
+def test_clipping_rescues_a_too_large_step_on_rosenbrock():
+    """From (2, −1) the gradient has norm ≈ 4100: α = 1.5e-3 jumps out and diverges, while the
+    same rate with clipped gradients (each step at most α·c long) reaches the minimum."""
+    from widgets.simulate import simulate
+
+    rosen, start, lr, c = Rosenbrock(), [2.0, -1.0], 1.5e-3, 10.0
+    plain = simulate(rosen, gd(lr), start, steps=20000)
+    clipped = simulate(
+        rosen, optimizers.chain(optimizers.clip_by_global_norm(c), gd(lr)), start, steps=20000
+    )
+    assert plain.diverged and plain.stopped_at < 10
+    assert not clipped.diverged and clipped.final_loss < 1e-10
+    assert clipped.step_length.max() <= lr * c * (1 + 1e-12)
+    assert np.isclose(clipped.step_length[0], lr * c)  # the first step was clipped
+
+
+def test_chain_passes_the_hessian_on_and_runs_in_simulate():
+    from widgets.simulate import simulate
+
+    q = Quadratic2D(condition_number=10.0)
+    run = simulate(q, optimizers.chain(optimizers.clip_by_global_norm(0.1), newton()), steps=100)
+    assert run.converged and needs_hessian(
+        optimizers.chain(optimizers.clip_by_global_norm(1), newton())
+    )
+    g0 = q.grad(q.start)
+    expected = q.start - np.linalg.solve(q.A, g0 * 0.1 / np.linalg.norm(g0))  # H⁻¹ of clipped g
+    np.testing.assert_allclose(run.params[1], expected, rtol=1e-12)
+    # a chain of a chain flattens
+    twice = optimizers.chain(
+        optimizers.clip_by_global_norm(1.0),
+        optimizers.chain(optimizers.clip_by_global_norm(2.0), gd(0.1)),
+    )
+    assert [t.hyperparams["max_norm"] for t in twice.transforms] == [1.0, 2.0]
+
+
+@pytest.mark.parametrize(
+    ("args", "error", "match"),
+    [
+        ((0.0,), ValueError, r"max_norm must be in \(0, inf\), got 0\.0"),
+        ((-1.0,), ValueError, r"max_norm must be in \(0, inf\), got -1\.0"),
+        ((float("nan"),), ValueError, r"max_norm must be a finite number"),
+        ((np.array([1.0, 0.0]),), ValueError, r"max_norm\[1\] must be in \(0, inf\), got 0\.0"),
+    ],
+)
+def test_clip_by_global_norm_rejects_bad_thresholds(args, error, match):
+    with pytest.raises(error, match=match):
+        optimizers.clip_by_global_norm(*args)
+
+
+def test_chain_rejects_bad_arguments():
+    clip = optimizers.clip_by_global_norm(1.0)
+    with pytest.raises(TypeError, match=r"chain needs gradient transformations followed by"):
+        optimizers.chain()
+    with pytest.raises(TypeError, match=r"chain needs gradient transformations followed by"):
+        optimizers.chain(gd(0.1), clip)
+    with pytest.raises(TypeError, match=r"must be gradient transformations, got gd"):
+        optimizers.chain(gd(0.1), gd(0.2))

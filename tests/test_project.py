@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -71,3 +72,61 @@ def test_ci_runs_the_readme_test_command():
     command = section.split("```bash", 1)[1].split("```", 1)[0].strip()
     ci = (ROOT / ".ci" / "run").read_text()
     assert command in ci.splitlines(), "the CI script must run the README's test command verbatim"
+
+
+def _imported(path: Path) -> set[str]:
+    """The absolute names of the modules a file of the package imports (relative imports
+    resolved), each with the names it takes from them (``widgets.explorers.landscape``)."""
+    package = ".".join(path.relative_to(ROOT).with_suffix("").parts[:-1])
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*parent, base] if base else parent)
+            if node.module:  # "from . import _controls" names the base module alone
+                names.add(base)
+            names.update(f"{base}.{alias.name}" for alias in node.names)
+    return names
+
+
+def test_no_exercise_imports_an_explorer_and_no_explorer_imports_another():
+    explorers = {
+        f"widgets.explorers.{p.stem}"
+        for p in (ROOT / "widgets" / "explorers").glob("*.py")
+        if not p.stem.startswith("_") and p.stem != "style"
+    }
+    bad = []
+    for path in sorted((ROOT / "widgets" / "exercises").glob("*.py")):
+        hits = {
+            n
+            for n in _imported(path)
+            if n == "widgets.explorers" or n.startswith("widgets.explorers.")
+        }
+        bad += [f"{path.name} imports {n}" for n in sorted(hits)]
+    for path in sorted((ROOT / "widgets" / "explorers").glob("*.py")):
+        me = f"widgets.explorers.{path.stem}"
+        if me not in explorers:
+            continue
+        hits = {n for n in _imported(path) if n in explorers - {me}}
+        hits |= {n for n in _imported(path) if n == "widgets.explorers"}
+        bad += [f"explorers/{path.name} imports {n}" for n in sorted(hits)]
+    assert not bad, "move what they share to widgets/models/: " + "; ".join(bad)
+
+
+def test_the_import_rule_sees_relative_and_lazy_imports(tmp_path):
+    # the test above must catch the forms it forbids, including an import inside a function
+    fake = ROOT / "widgets" / "exercises" / "lesson99_probe.py"
+    assert not fake.exists()
+    fake.write_text(
+        "from ..explorers.batch_size import x\n"
+        "def f():\n    from widgets.explorers import landscape\n"
+    )
+    try:
+        names = _imported(fake)
+    finally:
+        fake.unlink()
+    assert {"widgets.explorers.batch_size", "widgets.explorers.landscape"} <= names

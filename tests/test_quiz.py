@@ -49,6 +49,9 @@ TYPED = {
     "ex_05_6": (["21.44"], ["0.2"], None),
     "ex_06_3": (["0.47"], ["0.2"], "too low"),
     "ex_06_6": (["b"], ["a"], None),
+    "ex_08_1": (["34/37", "34/43"], ["34/43", "34/37"], "swapped"),
+    "ex_08_3": (["0.2"], ["0.8"], "LOWER"),
+    "ex_08_5": (["optimistic"], ["unbiased"], None),
 }
 #: exercises whose answer is a value, yet need the notebook: they compute on the data
 NEEDS_COMPUTATION = {

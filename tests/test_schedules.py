@@ -19,6 +19,7 @@ from widgets.schedules import (
     Schedule,
     constant,
     cosine,
+    cosine_restarts,
     exponential,
     lr_range_test,
     step_decay,
@@ -85,6 +86,77 @@ def test_cosine_warmup_ramp():
     np.testing.assert_allclose(full(np.arange(4)), [0.5, 1.0, 0.1, 0.1], rtol=1e-15)
 
 
+def sgdr_reference(lr, period, period_mult, min_lr, steps):
+    """SGDR by its bookkeeping, one step at a time as torch's CosineAnnealingWarmRestarts.step()
+    keeps it: t_cur counts steps since the last restart; at the end of a cycle it wraps to 0 and
+    the next cycle is period_mult times longer."""
+    rates, t_cur, t_i = [], 0, period
+    for _ in range(steps):
+        rates.append(min_lr + (lr - min_lr) * (1 + math.cos(math.pi * t_cur / t_i)) / 2)
+        t_cur += 1
+        if t_cur >= t_i:
+            t_cur, t_i = 0, t_i * period_mult
+    return rates
+
+
+def test_cosine_restarts_jumps_back_to_lr_at_each_restart():
+    s = cosine_restarts(0.5, period=10, min_lr=0.1)
+    for restart in (0, 10, 20, 1000):
+        assert s(restart) == 0.5
+        assert s(restart + 5) == pytest.approx(0.3, rel=1e-15)  # halfway: (lr + min_lr) / 2
+        assert s(restart + 9) == pytest.approx(0.1 + 0.2 * (1 + math.cos(0.9 * math.pi)))
+    rates = s(np.arange(30))
+    assert np.all(np.diff(rates.reshape(3, 10), axis=1) < 0)  # falls within each cycle
+    assert np.all(rates > 0.1)  # min_lr is approached, never reached: the restart comes first
+
+
+def test_cosine_restarts_period_grows_with_period_mult():
+    s = cosine_restarts(1.0, period=3, period_mult=2)
+    rates = s(np.arange(100))
+    restarts = [int(t) for t in np.flatnonzero(rates == 1.0)]
+    assert restarts == [0, 3, 9, 21, 45, 93]  # cycle lengths 3, 6, 12, 24, 48
+    # in every cycle, the fraction of the cycle done sets the rate: the midpoints sit at ½
+    for start, length in zip(restarts, (3, 6, 12, 24, 48), strict=False):
+        if length % 2 == 0:
+            assert s(start + length // 2) == pytest.approx(0.5, rel=1e-14)
+
+
+@pytest.mark.parametrize(
+    ("lr", "period", "period_mult", "min_lr"),
+    [(1.0, 1, 1, 0.0), (0.3, 7, 1, 0.01), (2.0, 5, 2, 0.5), (0.1, 1, 3, 0.0), (1.0, 4, 5, 0.2)],
+)
+def test_cosine_restarts_equals_the_direct_formula_and_the_step_by_step_reference(
+    lr, period, period_mult, min_lr
+):
+    n = 3000
+    rates = cosine_restarts(lr, period, period_mult, min_lr)(np.arange(n))
+    np.testing.assert_allclose(
+        rates, sgdr_reference(lr, period, period_mult, min_lr, n), rtol=1e-12, atol=1e-15
+    )
+    # the closed form: the cycle k holding t is the largest k with start(k) <= t
+    starts, k = [0], period
+    while starts[-1] < n:
+        starts.append(starts[-1] + k)
+        k *= period_mult
+    for t in (0, 1, period, n // 3, n - 1):
+        i = max(j for j, st in enumerate(starts) if st <= t)
+        length = period * period_mult**i
+        direct = min_lr + 0.5 * (lr - min_lr) * (1 + math.cos(math.pi * (t - starts[i]) / length))
+        assert rates[t] == pytest.approx(direct, rel=1e-12, abs=1e-15), t
+
+
+def test_cosine_restarts_known_values():
+    # computed by hand: T₀ = 4, q = 1: cos(π/4) = √2/2 gives (1 ± √2/2)/2 = 0.8536, 0.1464
+    np.testing.assert_allclose(
+        cosine_restarts(1.0, period=4)(np.arange(9)),
+        [1.0, 0.8535533905932737, 0.5, 0.14644660940672624] * 2 + [1.0],
+        rtol=1e-15,
+    )
+    # a restart far away, found without rounding error by the mended log: 2^40 − 1 steps of T₀ = 1
+    s = cosine_restarts(1.0, period=1, period_mult=2)
+    assert s(2**40 - 1) == 1.0 and s(2**40 - 2) < 1.0
+
+
 @given(
     st.floats(1e-4, 10.0),
     st.integers(1, 300),
@@ -121,6 +193,7 @@ def test_cosine_is_bounded_and_monotone_after_warmup(lr, total, min_frac, warm_f
         exponential(0.5, gamma=0.97),
         cosine(0.1, total_steps=50, min_lr=0.01, warmup_steps=5),
         time_decay(0.5, decay=0.1),
+        cosine_restarts(0.5, period=6, period_mult=2, min_lr=0.05),
     ],
     ids=repr,
 )
@@ -174,6 +247,18 @@ INVALID = [
     (cosine, (0.1, 10), {"min_lr": -0.1}, ValueError, r"min_lr must be in \[0, 0\.1\]"),
     (time_decay, (0.0, 0.1), {}, ValueError, r"lr must be in \(0, inf\), got 0\.0"),
     (time_decay, (0.1, -0.5), {}, ValueError, r"decay must be in \[0, inf\), got -0\.5"),
+    (cosine_restarts, (0.0, 5), {}, ValueError, r"lr must be in \(0, inf\), got 0\.0"),
+    (cosine_restarts, (0.1, 0), {}, ValueError, r"period must be an integer in \[1, inf\), got 0"),
+    (cosine_restarts, (0.1, 2.5), {}, TypeError, r"period must be an integer, got 2\.5"),
+    (
+        cosine_restarts,
+        (0.1, 5),
+        {"period_mult": 0},
+        ValueError,
+        r"period_mult must be an integer in \[1, inf\), got 0",
+    ),
+    (cosine_restarts, (0.1, 5), {"period_mult": 1.5}, TypeError, r"period_mult must be an integer"),
+    (cosine_restarts, (0.1, 5), {"min_lr": 0.2}, ValueError, r"min_lr must be in \[0, 0\.1\]"),
 ]
 
 

@@ -25,15 +25,21 @@ from widgets.objectives import (
     Saddle,
     wdbc_logistic,
 )
-from widgets.optimizers import gd, momentum, newton
+from widgets.optimizers import adam, gd, make_optimizer, momentum, newton
 from widgets.schedules import step_decay
 from widgets.simulate import (
     GradientOracle,
     Trajectory,
+    batch_runs,
+    cut,
     full_batch,
     minibatch,
+    optimizer_internals,
+    seeded_runs,
     simulate,
+    simulate_each,
     stochastic,
+    sweep,
 )
 from widgets.theory import QuadraticTheory
 
@@ -453,3 +459,213 @@ def test_simulate_rejects_a_start_that_has_already_diverged():
 def test_oracles_reject_invalid_arguments(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+class _SteppedQuadratic2D(Quadratic2D):
+    """The same quadratic, run step by step by ``sweep`` (its closed form is for the exact
+    classes only)."""
+
+
+class _SteppedQuadratic1D(Quadratic1D):
+    pass
+
+
+@pytest.mark.parametrize(
+    ("params", "classes"),
+    [
+        (dict(condition_number=10.0, angle=0.6, scale=2.0), (Quadratic2D, _SteppedQuadratic2D)),
+        (dict(curvature=3.0), (Quadratic1D, _SteppedQuadratic1D)),
+    ],
+    ids=["2d", "1d"],
+)
+@pytest.mark.parametrize("momenta", [None, np.linspace(0.0, 0.95, 7)], ids=["gd", "momentum"])
+@pytest.mark.parametrize("steps", [1, 37, 600])
+def test_sweep_closed_form_on_quadratics_equals_the_step_by_step_runs(
+    params, classes, momenta, steps
+):
+    exact, twin = (cls(**params) for cls in classes)
+    lrs = np.geomspace(1e-3, 4.0, 23)
+    name = "gd" if momenta is None else "momentum"
+    a = sweep(exact, name, lrs, momenta, steps=steps, tol=1e-6)
+    b = sweep(twin, name, lrs, momenta, steps=steps, tol=1e-6)
+    np.testing.assert_array_equal(a.diverged, b.diverged)
+    np.testing.assert_array_equal(a.diverged_at, b.diverged_at)
+    np.testing.assert_array_equal(a.steps_to_converge, b.steps_to_converge)
+    np.testing.assert_allclose(a.final_loss, b.final_loss, rtol=1e-7, atol=1e-300)
+    np.testing.assert_allclose(a.final_params, b.final_params, rtol=1e-6, atol=1e-12)
+
+
+def test_lr_range_test_lives_in_simulate_and_the_old_names_still_work():
+    import widgets
+    import widgets.schedules as schedules
+    from widgets.simulate import LRRangeResult, lr_range_test
+
+    assert schedules.lr_range_test is lr_range_test is widgets.lr_range_test
+    assert schedules.LRRangeResult is LRRangeResult is widgets.LRRangeResult
+    with pytest.raises(AttributeError, match="no attribute 'nonsense'"):
+        schedules.nonsense  # noqa: B018
+
+
+# -- recorded state, continued runs, many runs in lock step --------------------------------------
+def _same_run(a: Trajectory, b: Trajectory) -> None:
+    for field in ("params", "loss", "grad_norm", "step_length", "learning_rate", "epochs"):
+        np.testing.assert_array_equal(getattr(a, field), getattr(b, field), err_msg=field)
+    assert (a.status, a.stopped_at, a.message, a.diverged_at) == (
+        b.status,
+        b.stopped_at,
+        b.message,
+        b.diverged_at,
+    )
+
+
+@pytest.mark.parametrize(
+    ("make", "batch_size"),
+    [
+        (lambda: adam(0.25), None),
+        (lambda: momentum(0.1, 0.9), None),
+        (lambda: newton(damping=2.0), None),
+        (lambda: gd(0.5), 8),
+        (lambda: gd(40.0), None),  # diverges (overflows) after the first budget
+    ],
+    ids=["adam", "momentum", "newton", "minibatch", "diverging"],
+)
+def test_a_continued_run_equals_a_run_from_scratch(make, batch_size):
+    bowl = Quadratic2D(condition_number=10.0)
+    obj = wdbc_logistic(fit_bias=False) if batch_size else bowl
+    kw = dict(tol=1e-9, batch_size=batch_size, seed=3, record_state=True)
+    whole = simulate(obj, make(), [-4.0, 3.0], 400, **kw)
+    for first in (1, 63, 64, 150):
+        part = simulate(obj, make(), [-4.0, 3.0], first, **kw)
+        more = simulate(obj, make(), [-4.0, 3.0], 400, resume=part, **kw)
+        _same_run(more, whole)
+        for x, y in zip(more.states, whole.states, strict=True):
+            np.testing.assert_array_equal(x, y)
+    kw = dict(tol=1e-9, batch_size=batch_size, seed=3)
+    shorter = simulate(obj, make(), [-4.0, 3.0], 40, resume=whole, **kw)
+    _same_run(shorter, simulate(obj, make(), [-4.0, 3.0], 40, **kw))
+
+
+def test_recorded_states_are_the_optimizers_own_and_resume_is_checked():
+    bowl = Quadratic2D(condition_number=10.0)
+    opt = adam(0.25)
+    run = simulate(bowl, opt, [-4.0, 3.0], 30, tol=None, record_state=True)
+    state = opt.init(run.params[0])
+    for t in range(30):  # the states of a replay through the pure update
+        assert state.count == run.states.count[t]
+        np.testing.assert_array_equal(state.nu, run.states.nu[t])
+        _, state = opt.update(bowl.grad(run.params[t]), state, run.params[t])
+    assert simulate(bowl, opt, [-4.0, 3.0], 30).states is None
+    with pytest.raises(ValueError, match="recorded with record_state=True"):
+        simulate(bowl, opt, [-4.0, 3.0], 60, resume=simulate(bowl, opt, [-4.0, 3.0], 30))
+    with pytest.raises(ValueError, match="same objective, optimizer, start"):
+        simulate(bowl, opt, [1.0, 3.0], 60, tol=None, resume=run)
+    with pytest.raises(ValueError, match="integer seed"):
+        loss = wdbc_logistic(fit_bias=False)
+        part = simulate(loss, gd(0.5), None, 5, batch_size=8, record_state=True)
+        simulate(loss, gd(0.5), None, 9, batch_size=8, seed=np.random.default_rng(0), resume=part)
+
+
+def test_cut_is_the_run_with_a_shorter_budget():
+    bowl = Quadratic2D(condition_number=10.0)
+    run = simulate(bowl, momentum(0.1, 0.9), [-4.0, 3.0], 300, tol=1e-9, record_state=True)
+    _same_run(cut(run, 17), simulate(bowl, momentum(0.1, 0.9), [-4.0, 3.0], 17, tol=1e-9))
+    assert cut(run, 17).states.trace.shape == (18, 2)
+    ended = cut(run, 5, status="diverged", message="diverged at step 5: left", diverged_at=5)
+    assert (ended.status, ended.diverged, ended.diverged_at) == ("diverged", True, 5)
+    with pytest.raises(ValueError, match=r"k must be an integer in \[0, "):
+        cut(run, run.stopped_at + 1)
+
+
+@pytest.mark.parametrize(
+    ("name", "settings"),
+    [
+        ("gd", [dict(learning_rate=a) for a in (0.5, 1.6, 2.5, 1e3)]),
+        ("momentum", [dict(learning_rate=0.1, momentum=m) for m in (0.0, 0.5, 0.9, 0.99)]),
+        (
+            "adam",
+            [dict(learning_rate=a, b2=b) for a, b in ((0.25, 0.999), (0.3, 0.99), (1e3, 0.5))],
+        ),
+        ("rmsprop", [dict(learning_rate=0.1, decay=d) for d in (0.5, 0.9, 0.99)]),
+        ("newton", [dict(learning_rate=1.0, damping=x) for x in (0.0, 0.1, 3.3, 10.0)]),
+    ],
+)
+@pytest.mark.parametrize("objective", [Quadratic2D(condition_number=10.0), Rosenbrock()])
+def test_runs_in_lock_step_equal_their_runs_alone_bit_for_bit(name, settings, objective):
+    opts = [make_optimizer(name, **s) for s in settings]
+    together = simulate_each(objective, opts, [-1.2, 1.0], 300, tol=1e-9, record_state=True)
+    for opt, run in zip(opts, together, strict=True):
+        alone = simulate(objective, opt, [-1.2, 1.0], 300, tol=1e-9, record_state=True)
+        _same_run(run, alone)
+        for x, y in zip(run.states, alone.states, strict=True):
+            np.testing.assert_array_equal(x, y)
+
+
+def test_runs_in_lock_step_need_one_kind_of_optimizer_with_numeric_rates():
+    bowl = Quadratic2D()
+    with pytest.raises(ValueError, match="of one kind"):
+        simulate_each(bowl, [gd(0.1), momentum(0.1)])
+    with pytest.raises(ValueError, match="numeric learning rates"):
+        simulate_each(bowl, [gd(step_decay(0.1, 10, 0.5)), gd(step_decay(0.2, 10, 0.5))])
+    with pytest.raises(ValueError, match="at least one optimizer"):
+        simulate_each(bowl, [])
+
+
+@pytest.mark.parametrize("name", ["momentum", "nesterov", "adagrad", "rmsprop", "adam"])
+def test_optimizer_internals_match_a_reference_recursion(name):
+    bowl = Quadratic2D(condition_number=10.0)
+    opt = make_optimizer(name, learning_rate=0.05)
+    run = simulate(bowl, opt, [-4.0, 3.0], 25, tol=None, record_state=True)
+    velocity, scale = optimizer_internals(opt, run)
+    G = bowl.grad(run.params[:-1])
+    acc, mean = np.zeros(2), np.zeros(2)
+    for s in range(1, 26):  # what is carried into point s, written out independently
+        g = G[s - 1]
+        acc = 0.9 * acc + g if name in ("momentum", "nesterov") else acc + g * g
+        beta = {"rmsprop": 0.99, "adam": 0.999}.get(name)
+        if beta is not None:
+            mean = beta * mean + (1 - beta) * g * g
+        if name in ("momentum", "nesterov"):
+            np.testing.assert_allclose(velocity[s], -0.05 * acc, rtol=1e-12, atol=1e-15)
+            continue
+        # RMSProp's average is not bias-corrected by default (PyTorch's), Adam's is
+        nu_hat = {"adagrad": acc, "rmsprop": mean}.get(name)
+        nu_hat = mean / (1 - beta**s) if nu_hat is None else nu_hat
+        eps = 1e-10 if name == "adagrad" else 1e-8
+        np.testing.assert_allclose(scale[s], 0.05 / (np.sqrt(nu_hat) + eps), rtol=1e-12)
+    assert (scale is None) == (name in ("momentum", "nesterov"))
+    if scale is not None:
+        assert np.isnan(scale[0]).all()
+    assert optimizer_internals(gd(0.1), run) == (None, None)
+    with pytest.raises(ValueError, match="record_state=True"):
+        optimizer_internals(opt, simulate(bowl, opt, [-4.0, 3.0], 5))
+
+
+def test_seeded_runs_continue_join_and_shorten_like_fresh_runs():
+    loss = wdbc_logistic(fit_bias=False)
+    fresh = seeded_runs(loss, adam(0.1), [0.0, 0.0], 32, 4, seeds=(0, 1, 2, 3))
+    two = seeded_runs(loss, adam(0.1), [0.0, 0.0], 32, 2, seeds=(0, 1))
+    more = seeded_runs(loss, adam(0.1), [0.0, 0.0], 32, 2, seeds=(2, 3))
+    longer = seeded_runs(
+        loss, adam(0.1), [0.0, 0.0], 32, 4, seeds=(0, 1, 2, 3), resume=two.join(more)
+    )
+    np.testing.assert_allclose(longer.params, fresh.params, rtol=1e-12, atol=1e-15)
+    head = fresh.head(3, 1)
+    assert head.params.shape == (3, 19, 2) and head.seeds == (0, 1, 2) and head.state is None
+    np.testing.assert_array_equal(head.params, fresh.params[:3, :19])
+    with pytest.raises(ValueError, match="not a head"):
+        seeded_runs(loss, adam(0.1), [0.0, 0.0], 32, 4, seeds=(0, 1, 2), resume=head)
+    with pytest.raises(ValueError, match="same batch size and epochs"):
+        two.join(fresh)
+    runs = batch_runs(loss, adam(0.1), [0.0, 0.0], 32, 4, 4, runs=fresh)
+    np.testing.assert_array_equal(runs.params, fresh.params)
+    np.testing.assert_allclose(runs.loss, loss.value(fresh.params[:, runs.steps]), rtol=1e-14)
+
+
+def test_the_module_examples_run():
+    import doctest
+    import importlib
+
+    module = importlib.import_module("widgets.simulate")  # the package's name is the function
+
+    result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted >= 10 and result.failed == 0

@@ -239,3 +239,15 @@ def test_invalid_objective():
 def test_invalid_learning_rates(call, error, match):
     with pytest.raises(error, match=match):
         call(quadratic_theory(np.diag([1.0, 2.0])))
+
+
+def test_momentum_factors_take_an_array_of_rates_like_factors():
+    th = quadratic_theory(np.diag([0.1, 1.0]))
+    lrs = np.geomspace(1e-3, 4.0, 9)
+    many = th.momentum_factors(lrs, 0.6)
+    assert many.shape == (lrs.size, 2)
+    for row, lr in zip(many, lrs, strict=True):
+        np.testing.assert_allclose(row, th.momentum_factors(float(lr), 0.6), rtol=1e-15)
+    np.testing.assert_allclose(th.momentum_factors(lrs, 0.0), th.factors(lrs), rtol=1e-12)
+    with pytest.raises(ValueError, match="lr"):
+        th.momentum_factors(np.array([0.1, -1.0]), 0.5)

@@ -692,6 +692,75 @@ class DataObjective(Objective):
                 shift = _min_norm_subgradient(w, g, self._l1) - g + shift
             return per + shift[..., None, :]
 
+    def example_grads_batch(self, w: ArrayLike, idx: ArrayLike) -> np.ndarray:
+        """Per-example gradients ∇fᵢ(w) = ℓᵢ'(Φᵢ·w) Φᵢ + λ c ⊙ w, each point on its own examples.
+
+        ``w`` has shape ``(..., d)`` and ``idx`` shape ``(..., b)``: integer indices in
+        ``[0, m)``, whose leading axes broadcast against those of ``w``. The result has shape
+        ``(..., b, d)``; for a point p, row j is ∇f_{idx[p, j]}(w[p]), so the mean over that axis
+        is ``grad_batch(w[p], idx[p])``. N runs, each on its own mini-batch, so take one
+        vectorised step (``widgets.simulate.seeded_runs``).
+
+        Example:
+            >>> loss = LogisticLoss([[1.0], [-1.0], [2.0]], [1, 0, 1], fit_bias=False)
+            >>> G = loss.example_grads_batch([[0.0], [1.0]], [[0, 2], [1, 1]])
+            >>> G.shape, bool(np.allclose(G[1].mean(axis=0), loss.grad_batch([1.0], [1, 1])))
+            ((2, 2, 1), True)
+        """
+        w = self._points(w)
+        if np.ndim(idx) == 0:
+            raise ValueError("idx must have a last axis of example indices, got a single index")
+        rows = self._rows(np.ravel(idx)).reshape(np.shape(idx))
+        try:
+            np.broadcast_shapes(w.shape[:-1], rows.shape[:-1])
+        except ValueError:
+            raise ValueError(
+                f"idx of shape {rows.shape} does not match w of shape {w.shape}: their leading "
+                "axes must broadcast"
+            ) from None
+        with _quiet():
+            phi = self._design[rows]  # (..., b, d)
+            u = (phi @ w[..., :, None])[..., 0]
+            d1 = self._loss_d1(u, self._targets[rows])
+            return d1[..., None] * phi + (self._penalty * w)[..., None, :]
+
+    def mean_grads_batch(self, w: ArrayLike, idx: ArrayLike) -> np.ndarray:
+        """Each point's mean gradient over its own examples: ``(n, d)``, ``(n, b) -> (n, d)``.
+
+        Row p is ``grad_batch(w[p], idx[p])`` for a smooth loss (no L1 part): the data term
+        (1/b) Σⱼ vⱼ ℓ'(Φⱼ·w) Φⱼ over the b examples j = idx[p], plus λ c ⊙ w. It never forms the
+        per-example gradients, so N runs that each take a mini-batch step cost one call of a few
+        array operations (``widgets.simulate.seeded_runs``).
+
+        Example:
+            >>> loss = LogisticLoss([[1.0], [-1.0], [2.0]], [1, 0, 1], fit_bias=False)
+            >>> G = loss.mean_grads_batch([[0.0], [1.0]], [[0, 2], [1, 1]])
+            >>> bool(np.allclose(G[1], loss.grad_batch([1.0], [1, 1])))
+            True
+        """
+        if self._l1 is not None:
+            raise ValueError("mean_grads_batch needs a smooth loss (l1 = 0); use grad_batch")
+        w = self._points(w)
+        idx = np.asarray(idx)
+        if w.ndim != 2 or idx.ndim != 2 or idx.shape[0] != w.shape[0]:
+            raise ValueError(
+                f"mean_grads_batch needs w of shape (n, d) and idx of shape (n, b), got "
+                f"{w.shape} and {idx.shape}"
+            )
+        rows = self._rows(np.ravel(idx)).reshape(idx.shape)
+        with _quiet():
+            return self._mean_grads_on(w, rows)
+
+    def _mean_grads_on(self, w: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """:meth:`mean_grads_batch` for valid ``w`` (n, d) and ``rows`` (n, b), unchecked."""
+        phi = self._design[rows]  # (n, b, d)
+        d1 = self._loss_d1(np.matmul(phi, w[:, :, None])[..., 0], self._targets[rows])
+        if self._weights is not None:
+            d1 = d1 * self._weights[rows]
+        g = np.matmul(d1[:, None, :], phi)[:, 0, :]
+        g *= 1.0 / rows.shape[1]
+        return g + self._penalty * w
+
     def _value(self, w):
         return self._chunked(self._value_on, w, slice(None), ())
 

@@ -26,24 +26,32 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from widgets._validate import check_choice, check_real
+from widgets._validate import check_choice, check_int, check_real
 from widgets.schedules import constant
 
 __all__ = [
     "OPTIMIZERS",
     "AdagradState",
     "AdamState",
+    "ChainState",
     "CountState",
+    "EmptyState",
+    "GradientTransformation",
+    "LBFGSState",
     "MomentumState",
     "Optimizer",
     "RMSPropState",
     "adagrad",
     "adam",
+    "chain",
+    "clip_by_global_norm",
     "gd",
+    "lbfgs",
     "make_optimizer",
     "momentum",
     "needs_hessian",
     "needs_prox",
+    "needs_value",
     "nesterov",
     "newton",
     "proximal_gd",
@@ -66,12 +74,37 @@ class Optimizer(NamedTuple):
             the new parameters are ``params + updates``.
         learning_rate: the schedule ``t -> rate`` (t is the 0-based step index, ``state.count``).
         hyperparams: the settings as given, for display and reproducibility.
+        transforms: the gradient transformations applied before the update rule (empty unless
+            the optimizer was built by :func:`chain`).
     """
 
     name: str
     init: Callable[[np.ndarray], NamedTuple]
     update: Callable[..., tuple[np.ndarray, NamedTuple]]
     learning_rate: Callable[[int], Any]
+    hyperparams: dict[str, Any]
+    transforms: tuple[GradientTransformation, ...] = ()
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.hyperparams.items())
+        if not self.transforms:
+            return f"{self.name}({args})"
+        return f"chain({', '.join(map(repr, self.transforms))}, {self.name}({args}))"
+
+
+class GradientTransformation(NamedTuple):
+    """A transformation of the gradient applied before an optimizer's rule (optax's name).
+
+    Attributes:
+        name: e.g. ``"clip_by_global_norm"``.
+        init: ``params -> state``, an immutable NamedTuple.
+        update: ``(grads, state, params=None) -> (new_grads, new_state)``.
+        hyperparams: the settings as given.
+    """
+
+    name: str
+    init: Callable[[np.ndarray], NamedTuple]
+    update: Callable[..., tuple[np.ndarray, NamedTuple]]
     hyperparams: dict[str, Any]
 
     def __repr__(self) -> str:
@@ -83,6 +116,18 @@ class CountState(NamedTuple):
     """State of optimizers that keep nothing but the step count (gd, newton)."""
 
     count: int
+
+
+class EmptyState(NamedTuple):
+    """State of a gradient transformation that keeps nothing (clip_by_global_norm)."""
+
+
+class ChainState(NamedTuple):
+    """State of a :func:`chain`: the step count, the transformations' states, the optimizer's."""
+
+    count: int
+    transforms: tuple[NamedTuple, ...]
+    inner: NamedTuple
 
 
 class MomentumState(NamedTuple):
@@ -740,6 +785,302 @@ def proximal_gd(learning_rate: LearningRate) -> Optimizer:
         "One proximal step: ``(grads, state, params, *, prox=None) -> (updates, state)``."
     )
     return Optimizer("proximal_gd", init, update, schedule, base.hyperparams)
+
+
+class LBFGSState(NamedTuple):
+    """State of L-BFGS: the last ``memory`` curvature pairs and the point they end at.
+
+    ``steps`` (s_i = θ_{i+1} − θ_i) and ``changes`` (y_i = g_{i+1} − g_i) hold one pair per row,
+    oldest first (shape (k, d), k ≤ memory); ``last_params``/``last_grads`` are θ and g of the
+    previous call (None before the first), from which the next pair is formed.
+    """
+
+    count: int
+    steps: np.ndarray
+    changes: np.ndarray
+    last_params: np.ndarray | None
+    last_grads: np.ndarray | None
+
+
+def _two_loop(g: np.ndarray, steps: np.ndarray, changes: np.ndarray) -> np.ndarray:
+    """H·g for the L-BFGS inverse-Hessian approximation H of the pairs (rows, oldest first):
+    Nocedal and Wright's two-loop recursion (Algorithm 7.4), started from H₀ = γI with
+    γ = sᵀy/yᵀy of the newest pair (their (7.20)); H₀ = I without pairs."""
+    q = g.copy()
+    k = len(steps)
+    rho = 1.0 / np.einsum("id,id->i", changes, steps)
+    a = np.empty(k)
+    for i in range(k - 1, -1, -1):
+        a[i] = rho[i] * steps[i].dot(q)
+        q -= a[i] * changes[i]
+    if k:
+        q *= steps[-1].dot(changes[-1]) / changes[-1].dot(changes[-1])
+    for i in range(k):
+        b = rho[i] * changes[i].dot(q)
+        q += steps[i] * (a[i] - b)
+    return q
+
+
+def lbfgs(
+    learning_rate: LearningRate = 1.0,
+    memory: int = 10,
+    *,
+    armijo: float = 1e-4,
+    shrink: float = 0.5,
+    max_backtracks: int = 60,
+) -> Optimizer:
+    """Limited-memory BFGS with a backtracking (Armijo) line search.
+
+    Quasi-Newton: instead of the Hessian, keep the last m pairs s_i = θ_{i+1} − θ_i,
+    y_i = g_{i+1} − g_i. Each pair is what the Hessian did along one step (for a quadratic,
+    y_i = H s_i exactly), and BFGS builds the inverse-Hessian approximation H_k closest to the
+    previous one that satisfies the secant condition H_k y_{k−1} = s_{k−1}. L-BFGS never forms
+    H_k: the two-loop recursion computes d = −H_k g from the m pairs in O(m d) operations.
+
+    The step is θ ← θ + t·d, with t the first of α, α·shrink, α·shrink², … that decreases f
+    enough: f(θ + t d) ≤ f(θ) + c₁ t gᵀd (Armijo's condition, c₁ = ``armijo``). A pair is kept
+    only when sᵀy > 0 (the curvature condition), which keeps H_k positive definite, so d is always
+    a descent direction. Armijo's condition alone does not guarantee sᵀy > 0 on a non-convex f
+    (Wolfe's curvature condition would): a pair that fails it means the ground bent the other
+    way, and the memory is cleared (the next step starts again from −g, as it does if rounding
+    ever makes gᵀd ≥ 0).
+
+    The line search needs values of f, so ``update`` takes ``value=`` (a function θ -> f(θ)):
+    :func:`widgets.simulate.simulate` passes the objective's. One run at a time: params of
+    shape (d,). With mini-batches the line search would compare noisy values: full batch only.
+
+    Args:
+        learning_rate: α > 0, the first step length tried (1: the quasi-Newton step), or a
+            schedule ``t -> α``.
+        memory: m ≥ 1, the number of pairs kept (10 is common; SciPy's L-BFGS-B also uses 10).
+        armijo: c₁ in (0, 1), the fraction of the predicted decrease the step must achieve.
+        shrink: in (0, 1), the factor by which a rejected step length is cut.
+        max_backtracks: at most this many cuts (≥ 1); the shortest step is taken after them.
+
+    Returns:
+        An :class:`Optimizer` whose state is an :class:`LBFGSState`.
+
+    Example:
+        >>> import numpy as np
+        >>> from widgets.objectives import Rosenbrock
+        >>> from widgets.optimizers import lbfgs
+        >>> from widgets.simulate import simulate
+        >>> run = simulate(Rosenbrock(), lbfgs(), steps=200, tol=1e-8)
+        >>> bool(np.allclose(run.params[-1], [1.0, 1.0], atol=1e-7)), run.stopped_at < 60
+        (True, True)
+
+    Reference: J. Nocedal, S. J. Wright, "Numerical Optimization", 2nd ed., Springer, 2006,
+    Algorithms 3.1 (backtracking), 6.1 (BFGS) and 7.4-7.5 (L-BFGS); D. C. Liu, J. Nocedal,
+    "On the limited memory BFGS method for large scale optimization", Math. Program. 45, 1989.
+    """
+    schedule, shown = _check_learning_rate(learning_rate)
+    memory = check_int("memory", memory, low=1)
+    armijo = check_real("armijo", armijo, low=0.0, high=1.0, low_open=True, high_open=True)
+    shrink = check_real("shrink", shrink, low=0.0, high=1.0, low_open=True, high_open=True)
+    max_backtracks = check_int("max_backtracks", max_backtracks, low=1)
+
+    def init(params: object) -> LBFGSState:
+        p = _as_float_array("params", params)
+        if p.ndim != 1:
+            raise ValueError(f"lbfgs runs one parameter vector of shape (d,), got {p.shape}")
+        empty = _frozen(np.zeros((0, p.size)))
+        return LBFGSState(0, empty, empty, None, None)
+
+    def update(
+        grads: object,
+        state: LBFGSState,
+        params: object = None,
+        *,
+        hessian: object = None,
+        value: Callable[[np.ndarray], Any] | None = None,
+    ) -> tuple[np.ndarray, LBFGSState]:
+        g = _as_float_array("grads", grads)
+        if params is None or value is None:
+            raise ValueError(
+                "lbfgs needs params and value= for its line search: "
+                "update(grads, state, params, value=objective.value)"
+            )
+        p = _as_float_array("params", params)
+        if g.ndim != 1 or g.shape != p.shape or state.steps.shape[1] != g.size:
+            raise ValueError(
+                f"grads {g.shape} and params {p.shape} must both have the shape (d,) the state "
+                f"was initialised for, d = {state.steps.shape[1]}"
+            )
+        steps, changes = state.steps, state.changes
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            if state.last_params is not None:
+                s, y = p - state.last_params, g - state.last_grads
+                sy = float(s.dot(y))
+                if sy > 1e-12 * float(np.sqrt(s.dot(s) * y.dot(y))) and np.isfinite(sy):
+                    steps = np.vstack([steps, s])[-memory:]
+                    changes = np.vstack([changes, y])[-memory:]
+                else:  # negative curvature along s: the old pairs describe another region
+                    steps = changes = steps[:0]
+            d = -_two_loop(g, steps, changes)
+            slope = float(g.dot(d))
+            if not slope < 0.0:  # rounding broke the approximation: start again from −g
+                steps = changes = steps[:0]
+                d, slope = -g, -float(g.dot(g))
+            f0 = float(value(p))
+            t = float(schedule(state.count))
+            for _ in range(max_backtracks):
+                f = float(value(p + t * d))
+                if f <= f0 + armijo * t * slope:  # False for NaN: a step into overflow shrinks
+                    break
+                t *= shrink
+            new = LBFGSState(
+                state.count + 1,
+                _frozen(np.array(steps)),
+                _frozen(np.array(changes)),
+                _frozen(p.copy()),
+                _frozen(g.copy()),
+            )
+            return t * d, new
+
+    update.__doc__ = "One L-BFGS step: ``(grads, state, params, *, value) -> (updates, state)``."
+    hyper = {"memory": memory, "armijo": armijo, "shrink": shrink, "max_backtracks": max_backtracks}
+    return Optimizer("lbfgs", init, update, schedule, {"learning_rate": shown, **hyper})
+
+
+def needs_value(opt: Optimizer) -> bool:
+    """True if ``opt`` needs ``value=`` (the objective's values) in its update: L-BFGS.
+
+    Example:
+        >>> from widgets.optimizers import gd, lbfgs, needs_value
+        >>> needs_value(lbfgs()), needs_value(gd(0.1))
+        (True, False)
+    """
+    if not isinstance(opt, Optimizer):
+        raise TypeError(f"opt must be an Optimizer, got {opt!r}")
+    return opt.name == "lbfgs"
+
+
+# ----------------------------------------------------------------------------------------------
+# Gradient transformations
+# ----------------------------------------------------------------------------------------------
+
+
+def clip_by_global_norm(max_norm: Hyperparameter) -> GradientTransformation:
+    """Rescale the gradient so that its norm is at most ``max_norm``, keeping its direction.
+
+    Rule, with c = max_norm:  g ← g · c / max(‖g‖, c),  i.e. g is unchanged when ‖g‖ ≤ c and
+    becomes c·g/‖g‖ otherwise. ‖g‖ is the global norm, over all of one run's parameters; with
+    params of shape (n, d) each of the n runs is clipped by its own norm. Composed with gradient
+    descent (:func:`chain`), no step is longer than α·c, however steep the ground.
+
+    PyTorch's ``clip_grad_norm_`` computes the same rescaling with ``c / (‖g‖ + 1e-6)``, so the
+    two differ by a relative 1e-6 / ‖g‖ when clipping; optax's ``clip_by_global_norm`` is this
+    rule exactly.
+
+    Args:
+        max_norm: c > 0, or an array of per-run values.
+
+    Returns:
+        A :class:`GradientTransformation` whose state is ``EmptyState()``; use it in :func:`chain`.
+
+    Example:
+        >>> import numpy as np
+        >>> from widgets.optimizers import clip_by_global_norm
+        >>> clip = clip_by_global_norm(1.0)
+        >>> g, _ = clip.update(np.array([3.0, 4.0]), clip.init(np.zeros(2)))
+        >>> g  # norm 5 becomes norm 1, same direction
+        array([0.6, 0.8])
+
+    Reference: ``torch.nn.utils.clip_grad_norm_``; ``optax.clip_by_global_norm``; R. Pascanu,
+    T. Mikolov, Y. Bengio, "On the difficulty of training recurrent neural networks", ICML 2013
+    (arXiv:1211.5063), Algorithm 1.
+    """
+    max_norm = _check_hyper("max_norm", max_norm, low=0.0, low_open=True)
+
+    def init(params: object) -> EmptyState:
+        _as_float_array("params", params)
+        return EmptyState()
+
+    def update(
+        grads: object, state: EmptyState, params: object = None
+    ) -> tuple[np.ndarray, EmptyState]:
+        g = _as_float_array("grads", grads)
+        c = _per_run("max_norm", max_norm, g.shape)
+        norm = np.sqrt(np.sum(g * g, axis=-1, keepdims=True)) if g.ndim else np.abs(g)
+        with np.errstate(over="ignore", invalid="ignore"):
+            return g * (c / np.maximum(norm, c)), state
+
+    return GradientTransformation("clip_by_global_norm", init, update, {"max_norm": max_norm})
+
+
+def chain(*steps: GradientTransformation | Optimizer) -> Optimizer:
+    """Compose gradient transformations with an optimizer: transform the gradient, then step.
+
+    Rule: ``chain(t₁, …, t_k, opt)`` passes the gradient through t₁, …, t_k in order and gives
+    the result to ``opt``; the parameters move by ``opt``'s update of the transformed gradient.
+    The chain is an :class:`Optimizer` with ``opt``'s name, learning rate and settings, so it runs
+    in :func:`widgets.simulate.simulate` and ``sweep`` like ``opt`` itself (a Hessian or a prox is
+    passed on to ``opt``).
+
+    Args:
+        *steps: one or more :class:`GradientTransformation`, then the :class:`Optimizer`.
+
+    Returns:
+        An :class:`Optimizer` whose state is ``ChainState(count, transforms, inner)``.
+
+    Example:
+        >>> import numpy as np
+        >>> from widgets.optimizers import chain, clip_by_global_norm, gd
+        >>> opt = chain(clip_by_global_norm(1.0), gd(0.1))
+        >>> params = np.zeros(2)
+        >>> updates, state = opt.update(np.array([30.0, 40.0]), opt.init(params), params)
+        >>> updates  # −0.1 · (0.6, 0.8): the step is α·c long
+        array([-0.06, -0.08])
+        >>> opt
+        chain(clip_by_global_norm(max_norm=1.0), gd(learning_rate=0.1))
+
+    Reference: ``optax.chain``.
+    """
+    if not steps or not isinstance(steps[-1], Optimizer):
+        raise TypeError(
+            "chain needs gradient transformations followed by an optimizer, e.g. "
+            f"chain(clip_by_global_norm(1.0), gd(0.1)); got {steps!r}"
+        )
+    *transforms, opt = steps
+    for t in transforms:
+        if not isinstance(t, GradientTransformation):
+            raise TypeError(
+                "chain's arguments before the optimizer must be gradient transformations, "
+                f"got {t!r}"
+            )
+    transforms = (*transforms, *opt.transforms)  # chaining a chain flattens it
+    inner_update = opt.update
+    inner_fast = getattr(inner_update, "unchecked", None)
+
+    def init(params: object) -> ChainState:
+        inner = opt.init(params)
+        return ChainState(inner.count, tuple(t.init(params) for t in transforms), inner)
+
+    def transform(g: Any, state: ChainState, params: object) -> tuple[Any, tuple]:
+        states = []
+        for t, s in zip(transforms, state.transforms, strict=True):
+            g, s = t.update(g, s, params)
+            states.append(s)
+        return g, tuple(states)
+
+    def update(
+        grads: object, state: ChainState, params: object = None, **kwargs: Any
+    ) -> tuple[np.ndarray, ChainState]:
+        g, states = transform(grads, state, params)
+        updates, inner = inner_update(g, state.inner, params, **kwargs)
+        return updates, ChainState(inner.count, states, inner)
+
+    def unchecked(
+        g: np.ndarray, state: ChainState, hessian: object = None
+    ) -> tuple[np.ndarray, ChainState]:
+        g, states = transform(g, state, None)
+        updates, inner = inner_fast(g, state.inner, hessian)
+        return updates, ChainState(inner.count, states, inner)
+
+    update.__doc__ = inner_update.__doc__
+    if inner_fast is not None:
+        update.unchecked = unchecked  # type: ignore[attr-defined]
+    return Optimizer(opt.name, init, update, opt.learning_rate, opt.hyperparams, transforms)
 
 
 # ----------------------------------------------------------------------------------------------

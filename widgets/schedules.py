@@ -1,4 +1,4 @@
-"""Learning-rate schedules and the learning-rate range test.
+"""Learning-rate schedules.
 
 A schedule is a callable ``t -> learning rate`` where ``t`` is the 0-based step index: an ``int``
 gives a ``float``, an integer array gives a float array of the same shape (so a whole schedule can
@@ -6,27 +6,24 @@ be plotted with ``schedule(np.arange(n))``). Every optimizer in :mod:`widgets.op
 schedule wherever it accepts a fixed ``learning_rate``.
 
 The formulas follow PyTorch's ``torch.optim.lr_scheduler`` (``StepLR``, ``ExponentialLR``,
-``CosineAnnealingLR``), written in closed form so they can be evaluated at any step directly.
+``CosineAnnealingLR``, ``CosineAnnealingWarmRestarts``), written in closed form so they can be
+evaluated at any step directly.
 """
 
 from __future__ import annotations
 
-import math
 import numbers
-from collections.abc import Callable
-from typing import Any, NamedTuple
 
 import numpy as np
 
-from widgets._validate import as_vector, check_int, check_real
+from widgets._validate import check_int, check_real
 
 __all__ = [
-    "LRRangeResult",
     "Schedule",
     "constant",
     "cosine",
+    "cosine_restarts",
     "exponential",
-    "lr_range_test",
     "step_decay",
     "time_decay",
 ]
@@ -117,6 +114,30 @@ class _Cosine(Schedule):
             return decay
         ramp = self.lr * (t + 1.0) / warm
         return np.where(t < warm, ramp, decay)
+
+
+class _CosineRestarts(Schedule):
+    _name = "cosine_restarts"
+
+    def __init__(self, lr: float, period: int, period_mult: int, min_lr: float) -> None:
+        self.lr, self.period, self.period_mult, self.min_lr = lr, period, period_mult, min_lr
+
+    def rate(self, t: np.ndarray) -> np.ndarray:
+        t0, q = float(self.period), float(self.period_mult)
+        if self.period_mult == 1:
+            k = np.floor_divide(t, t0)
+        else:
+            # cycle k starts at t0 (q^k − 1)/(q − 1); invert that, then mend the rounding of log
+            k = np.floor(np.log1p(t * (q - 1.0) / t0) / np.log(q))
+            k = k - (_cycle_start(k, t0, q) > t) + (_cycle_start(k + 1, t0, q) <= t)
+        t_cur = t - _cycle_start(k, t0, q)
+        t_k = t0 * np.power(q, k)
+        return self.min_lr + (self.lr - self.min_lr) * 0.5 * (1.0 + np.cos(np.pi * t_cur / t_k))
+
+
+def _cycle_start(k: np.ndarray, t0: float, q: float) -> np.ndarray:
+    """First step of cycle k of a warm-restart schedule: t0 (1 + q + … + q^(k−1))."""
+    return t0 * k if q == 1.0 else t0 * (np.power(q, k) - 1.0) / (q - 1.0)
 
 
 def constant(lr: float) -> Schedule:
@@ -259,6 +280,47 @@ def cosine(lr: float, total_steps: int, min_lr: float = 0.0, warmup_steps: int =
     return _Cosine(lr, total_steps, min_lr, warmup_steps)
 
 
+def cosine_restarts(lr: float, period: int, period_mult: int = 1, min_lr: float = 0.0) -> Schedule:
+    """Cosine annealing with warm restarts (SGDR): a cosine from ``lr`` to ``min_lr``, restarted.
+
+    Rule, with T₀ = period and q = period_mult: cycle k (k = 0, 1, …) lasts T_k = T₀ q^k steps and
+    starts at step S_k = T₀ (1 + q + … + q^(k−1)) (S_k = k T₀ when q = 1). At step t in cycle k,
+    with t_cur = t − S_k steps since the last restart,
+
+        α_t = min_lr + ½ (lr − min_lr) (1 + cos(π t_cur / T_k)).
+
+    Every restart (t_cur = 0) jumps back to lr; within a cycle the rate falls towards min_lr,
+    whose value it would reach at the step the next restart takes instead. With q = 2 the
+    restarts fall at T₀, 3T₀, 7T₀, …: each cycle twice as long as the one before.
+
+    Args:
+        lr: the rate at every restart, > 0.
+        period: T₀, the length of the first cycle in steps, an integer ≥ 1.
+        period_mult: q, the factor by which each cycle is longer than the previous one, an
+            integer ≥ 1 (PyTorch's ``T_mult``).
+        min_lr: the rate the cosine falls towards, in [0, lr].
+
+    Returns:
+        A :class:`Schedule`.
+
+    Example:
+        >>> import numpy as np
+        >>> from widgets.schedules import cosine_restarts
+        >>> cosine_restarts(1.0, period=2)(np.arange(5))
+        array([1. , 0.5, 1. , 0.5, 1. ])
+        >>> cosine_restarts(1.0, period=2, period_mult=2)(np.arange(7)).round(3)
+        array([1.   , 0.5  , 1.   , 0.854, 0.5  , 0.146, 1.   ])
+
+    Reference: I. Loshchilov, F. Hutter, "SGDR: Stochastic Gradient Descent with Warm Restarts",
+    ICLR 2017 (arXiv:1608.03983), eq. (5); ``torch.optim.lr_scheduler.CosineAnnealingWarmRestarts``.
+    """
+    lr = check_real("lr", lr, low=0.0, low_open=True)
+    period = check_int("period", period, low=1)
+    period_mult = check_int("period_mult", period_mult, low=1)
+    min_lr = check_real("min_lr", min_lr, low=0.0, high=lr)
+    return _CosineRestarts(lr, period, period_mult, min_lr)
+
+
 def _as_steps(t: object) -> np.ndarray:
     """Check ``t`` is a non-negative integer or integer array and return it as an int array."""
     if isinstance(t, bool) or isinstance(t, np.bool_):
@@ -276,7 +338,8 @@ def _as_steps(t: object) -> np.ndarray:
 
 
 class _Table(Schedule):
-    """Rates looked up in a precomputed table, so the range test reports the exact rates used."""
+    """Rates looked up in a precomputed table, so the range test (``widgets.simulate``) reports
+    the exact rates used."""
 
     _name = "table"
 
@@ -290,155 +353,12 @@ class _Table(Schedule):
         return float(rates) if steps.ndim == 0 else rates
 
 
-class LRRangeResult(NamedTuple):
-    """Outcome of :func:`lr_range_test`.
+def __getattr__(name: str):
+    """``lr_range_test`` and ``LRRangeResult`` live in :mod:`widgets.simulate` (a training driver
+    belongs with the others); the old names here keep working, imported when first used, so
+    this module imports nothing of simulate's (which imports this one)."""
+    if name in ("lr_range_test", "LRRangeResult"):
+        import importlib  # not "from . import simulate": widgets.simulate is also a function
 
-    Attributes:
-        learning_rates: rate used at each step taken, shape (k,).
-        losses: loss after each step, shape (k,); ``losses[t]`` is the loss reached by the step
-            taken with ``learning_rates[t]``. If the run diverged, the last entry is the loss that
-            triggered the stop and may be ``inf`` or ``nan``.
-        diverged_at: index of the step at which divergence was detected, or None.
-        divergence_lr: the rate at which the loss started its final rise (the step after the last
-            step at the lowest loss), or None if the run never diverged.
-        suggested_lr: ``divergence_lr / 10``, or None if the run never diverged.
-        initial_loss: the loss at the start point, before any step.
-    """
-
-    learning_rates: np.ndarray
-    losses: np.ndarray
-    diverged_at: int | None
-    divergence_lr: float | None
-    suggested_lr: float | None
-    initial_loss: float
-
-
-def lr_range_test(
-    objective: Any,
-    make_optimizer: Callable[[Any], Any] | str,
-    start: object = None,
-    *,
-    min_lr: float = 1e-5,
-    max_lr: float = 10.0,
-    steps: int = 100,
-    divergence_factor: float = 4.0,
-) -> LRRangeResult:
-    """Run one optimisation while the learning rate grows geometrically, and find where it blows up.
-
-    Rule: step t (0-based) uses α_t = min_lr · r^t with r = (max_lr / min_lr)^(1/(steps − 1)), so
-    the rates run from min_lr to max_lr. After each step the full loss L_t is recorded. The run
-    stops at the first step where L_t is not finite or
-    L_t > best + (divergence_factor − 1)·|best|, with best the lowest loss so far (the start
-    included); for a positive best this is the usual "L_t > divergence_factor × best". The losses
-    are not smoothed: the objectives here are deterministic.
-
-    ``divergence_lr`` is the rate of the first step of the final rise, i.e. the step right after the
-    last step that reached the lowest loss. For gradient descent on a quadratic the loss falls at
-    every step while α < 2/λmax and rises as soon as α > 2/λmax along a direction that still
-    carries error, so on an isotropic quadratic divergence_lr lies in (2/λmax, r · 2/λmax]. On an
-    ill-conditioned quadratic it overshoots: the rates near 1/λmax nearly erase the error along
-    the steep direction, which then needs several steps to grow back into view (about 4 × 2/λmax
-    for κ = 10 with 100 steps over six decades). It never undershoots, since below 2/λmax every
-    step lowers the loss.
-
-    ``suggested_lr`` is one tenth of divergence_lr: the usual rule of thumb of training about an
-    order of magnitude below the rate at which the loss starts to climb.
-
-    Args:
-        objective: an objective with ``value(w)``, ``grad(w)`` (and ``hessian(w)`` for Newton),
-            and ``start``.
-        make_optimizer: either a callable ``learning_rate -> Optimizer`` (e.g.
-            ``widgets.optimizers.gd`` or ``lambda lr: widgets.optimizers.momentum(lr, 0.9)``), which
-            is called once with a schedule; or an optimizer name such as ``"gd"``.
-        start: the start point, shape (d,); None uses ``objective.start``.
-        min_lr: the first rate, > 0.
-        max_lr: the last rate, > min_lr.
-        steps: number of steps (and rates), an integer ≥ 2.
-        divergence_factor: the loss growth over the best loss that counts as divergence, > 1.
-
-    Returns:
-        An :class:`LRRangeResult`.
-
-    Example:
-        >>> import numpy as np
-        >>> from widgets.optimizers import gd
-        >>> from widgets.schedules import lr_range_test
-        >>> class Bowl:  # f(w) = ½ λ‖w‖² with λ = 4, so gradient descent is stable for α < 0.5
-        ...     start = np.array([1.0, 1.0])
-        ...     def value(self, w):
-        ...         return 2.0 * np.sum(w**2, axis=-1)
-        ...     def grad(self, w):
-        ...         return 4.0 * w
-        >>> result = lr_range_test(Bowl(), gd, min_lr=1e-3, max_lr=10.0, steps=50)
-        >>> bool(0.5 < result.divergence_lr <= 0.5 * (1e4 ** (1 / 49)))
-        True
-        >>> round(result.suggested_lr, 3)
-        0.06
-
-    Reference: L. N. Smith, "Cyclical Learning Rates for Training Neural Networks", WACV 2017
-    (arXiv:1506.01186), section 3.3; fastai's ``Learner.lr_find``.
-    """
-    for attr in ("value", "grad"):
-        if not callable(getattr(objective, attr, None)):
-            raise TypeError(f"objective must have a callable .{attr}(w), got {objective!r}")
-    if isinstance(make_optimizer, str):
-        from widgets.optimizers import make_optimizer as _by_name
-
-        name = make_optimizer
-
-        def build(rate: Any) -> Any:
-            return _by_name(name, learning_rate=rate)
-    elif callable(make_optimizer):
-        build = make_optimizer
-    else:
-        raise TypeError(
-            "make_optimizer must be an optimizer name or a callable learning_rate -> Optimizer, "
-            f"got {make_optimizer!r}"
-        )
-    min_lr = check_real("min_lr", min_lr, low=0.0, low_open=True)
-    max_lr = check_real("max_lr", max_lr, low=min_lr, low_open=True)
-    steps = check_int("steps", steps, low=2)
-    divergence_factor = check_real("divergence_factor", divergence_factor, low=1.0, low_open=True)
-    if start is None:
-        start = getattr(objective, "start", None)
-        if start is None:
-            raise ValueError("start is None and the objective has no default .start")
-    w = as_vector("start", start, getattr(objective, "dim", None))
-
-    rates = np.geomspace(min_lr, max_lr, steps)
-    rates.setflags(write=False)
-    opt = build(_Table(rates))
-    # Local import: widgets.optimizers imports this module.
-    from widgets.optimizers import needs_hessian
-
-    hessian_needed = needs_hessian(opt)
-    state = opt.init(w)
-    losses = np.empty(steps)
-    diverged_at = None
-    # Overflow is expected once the rate passes the stability limit; it is detected below.
-    with np.errstate(all="ignore"):
-        best = initial = float(objective.value(w))
-        best_index = -1
-        for t in range(steps):
-            hessian = objective.hessian(w) if hessian_needed else None
-            updates, state = opt.update(objective.grad(w), state, w, hessian=hessian)
-            w = w + updates
-            loss = float(objective.value(w))
-            losses[t] = loss
-            limit = best + (divergence_factor - 1.0) * abs(best)
-            if not math.isfinite(loss) or loss > limit:
-                diverged_at = t
-                break
-            # Ties move the index on, so a flat stretch at the minimum is not counted as the rise.
-            if loss <= best:
-                best, best_index = loss, t
-    k = steps if diverged_at is None else diverged_at + 1
-    divergence_lr = None if diverged_at is None else float(rates[best_index + 1])
-    return LRRangeResult(
-        learning_rates=rates[:k].copy(),
-        losses=losses[:k].copy(),
-        diverged_at=diverged_at,
-        divergence_lr=divergence_lr,
-        suggested_lr=None if divergence_lr is None else divergence_lr / 10.0,
-        initial_loss=initial,
-    )
+        return getattr(importlib.import_module("widgets.simulate"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

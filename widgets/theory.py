@@ -165,16 +165,18 @@ class QuadraticTheory:
         """α* = 4/(√λmax + √λmin)², the rate that goes with :attr:`best_momentum`."""
         return 4.0 / (math.sqrt(self.lambda_max) + math.sqrt(self.lambda_min)) ** 2
 
-    def momentum_factors(self, lr: float, momentum: float) -> np.ndarray:
+    def momentum_factors(self, lr: float | np.ndarray, momentum: float) -> np.ndarray:
         """Per-eigendirection contraction of heavy ball: spectral radius of each 2×2 iteration.
 
         In eigendirection i the pair (c_t, c_{t−1}) evolves by the matrix
         [[1 + μ − αλ_i, −μ], [1, 0]]; its eigenvalues are the roots z of
         z² − (1 + μ − αλ_i) z + μ = 0 and the factor is max |z|. With μ = 0 this is |1 − αλ_i|.
+        ``lr`` of shape (...) gives shape (..., d), as for :meth:`factors`.
         """
-        lr = check_real("lr", lr, low=0.0, low_open=True)
+        lr = check_real("lr", lr, low=0.0, low_open=True) if np.ndim(lr) == 0 else lr
+        lr = _check_lrs("lr", lr)
         mu = check_real("momentum", momentum, low=0.0, high=1.0, high_open=True)
-        b = 1.0 + mu - lr * self.eigenvalues
+        b = 1.0 + mu - lr[..., np.newaxis] * self.eigenvalues
         disc = (b * b - 4.0 * mu).astype(complex)
         roots = np.stack([(b + np.sqrt(disc)) / 2.0, (b - np.sqrt(disc)) / 2.0])
         return np.abs(roots).max(axis=0)

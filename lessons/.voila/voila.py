@@ -44,6 +44,7 @@ c.VoilaConfiguration.extension_allowlist = [
     "@jupyter-widgets/jupyterlab-manager",
     "@voila-dashboards/widgets-manager8",
     "jupyter-matplotlib",
+    "anywidget",
 ]
 
 # --- what the server allows --------------------------------------------------------------------

@@ -45,6 +45,12 @@ def status_text(page, index: int) -> str:
     return explorer_locator(page, index).locator(f".{STATUS_CLASS}").first.inner_text()
 
 
+def figure_text(page, index: int) -> str | None:
+    """The accessible name of the explorer's figure (an image named by the status line)."""
+    figure = explorer_locator(page, index).locator(".jupyter-matplotlib-canvas-div").first
+    return figure.get_attribute("aria-label")
+
+
 def feedback_locator(page, index: int):
     """The feedback line of a predict-then-run question, or None for an explorer without one."""
     question = explorer_locator(page, index).locator(".descent-question")
@@ -80,13 +86,17 @@ def wait_for_response(page, index: int, before_sig: dict, before_status: str, wh
     """Wait until the explorer shows a run whose canvas pixels and status text both differ from
     before."""
     seen = {}
+    described = explorer_locator(page, index).locator(".descent-access").count() > 0
 
     def changed() -> bool:
         sig, status = canvas_signature(page, index), status_text(page, index)
-        seen.update(sig=sig, status=status)
+        seen.update(sig=sig, status=status, alt=figure_text(page, index))
         seen["pixels"] = sig["hash"] != before_sig["hash"] and sig["ink"] > 0
         seen["text"] = status != before_status
-        return seen["pixels"] and seen["text"]
+        # the figure's text alternative is the status line (widgets/explorers/_access.js; the
+        # fixture's hand-made explorers do not carry it)
+        seen["alt"] = not described or seen["alt"] == f"Figure: {status.strip()}"
+        return seen["pixels"] and seen["text"] and seen["alt"]
 
     def describe(hidden: bool) -> str:
         if hidden:
@@ -103,6 +113,7 @@ def wait_for_response(page, index: int, before_sig: dict, before_status: str, wh
             for name, ok in (
                 ("canvas pixels", seen.get("pixels")),
                 ("status text", seen.get("text")),
+                ("the figure's text alternative", seen.get("alt")),
             )
             if not ok
         ]
@@ -129,9 +140,19 @@ def reveal(page, index: int) -> None:
 
 
 def handle_value(handle) -> float:
-    # aria-valuetext carries the unrounded value (aria-valuenow is rounded for display)
-    text = handle.get_attribute("aria-valuetext") or handle.get_attribute("aria-valuenow")
-    return float(text)
+    """The handle's position in the slider's own units (a log slider's exponent), unrounded.
+
+    noUiSlider's own API gives it: aria-valuenow is rounded to one decimal, and aria-valuetext
+    says the value as the readout shows it (the explorers' pages make it so, for screen
+    readers)."""
+    return float(
+        handle.evaluate(
+            """(h) => {
+              const api = h.closest('.noUi-target').noUiSlider;
+              return api ? Number(api.get(true)) : Number(h.getAttribute('aria-valuenow'));
+            }"""
+        )
+    )
 
 
 def handle_range(handle) -> tuple[float, float]:

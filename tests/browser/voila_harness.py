@@ -461,7 +461,7 @@ SCROLL_BOX_JS = """() => {
 }"""
 
 
-def read_through(page, timeout: float = 30.0) -> int:
+def read_through(page, timeout: float = 60.0) -> int:
     """Scroll the page from top to bottom a screen at a time, as a reader does, waiting at each
     screen until the Markdown cells around it are typeset; back to the top afterwards. Returns
     how many cells were still waiting for their formulas when the reading began."""
@@ -477,13 +477,20 @@ def read_through(page, timeout: float = 30.0) -> int:
         if pending_here and time.monotonic() < deadline:
             page.wait_for_timeout(50)
             continue
-        at_bottom = page.evaluate(
+        moved = page.evaluate(
             """() => { const box = (__BOX__)(); const before = box.scrollTop;
                        box.scrollTop = before + box.clientHeight;
-                       return box.scrollTop === before; }""".replace("__BOX__", SCROLL_BOX_JS)
+                       return { moved: box.scrollTop !== before,
+                                end: box.scrollTop + box.clientHeight >= box.scrollHeight - 2 }; }
+            """.replace("__BOX__", SCROLL_BOX_JS)
         )
-        if at_bottom or time.monotonic() > deadline:
+        if time.monotonic() > deadline:
             break
+        if not moved["moved"]:
+            if moved["end"]:
+                break
+            # the page is still laying out (its panel not scrollable yet): wait, do not give up
+            page.wait_for_timeout(100)
     page.evaluate("() => { (__BOX__)().scrollTop = 0; }".replace("__BOX__", SCROLL_BOX_JS))
     return waiting
 

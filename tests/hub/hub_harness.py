@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -30,7 +29,9 @@ import psutil
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
+sys.path.insert(0, str(ROOT / "tests"))
 
+import npm_packages  # noqa: E402
 from voila_harness import free_port, http_get  # noqa: E402
 
 CONFIG = ROOT / "deploy" / "jupyterhub" / "jupyterhub_config.py"
@@ -76,55 +77,12 @@ TEST_ONLY_EXTENSIONS = {
 }
 
 
-def cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "descent"
-
-
 def ensure_proxy(timeout: float = 300.0) -> Path:
     """The folder holding the `configurable-http-proxy` command, installed with npm into
     ~/.cache/descent/ when it is not there yet (and reused from there after). RuntimeError when
     npm is missing, fails or takes longer than ``timeout`` seconds."""
-    folder = cache_dir() / f"{CHP_PACKAGE}-{CHP_VERSION}"
-    command = folder / "node_modules" / ".bin" / CHP_PACKAGE
-    if not command.exists():
-        npm = shutil.which("npm")
-        if npm is None:
-            raise RuntimeError(
-                f"npm is needed to install {CHP_PACKAGE}@{CHP_VERSION} "
-                "(Debian: apt-get install nodejs npm; node >= 20)"
-            )
-        partial = folder.with_name(f"{folder.name}.partial-{os.getpid()}")
-        shutil.rmtree(partial, ignore_errors=True)
-        partial.mkdir(parents=True)
-        try:
-            result = subprocess.run(
-                [
-                    npm,
-                    "install",
-                    "--prefix",
-                    str(partial),
-                    "--no-audit",
-                    "--no-fund",
-                    "--loglevel=error",
-                    f"{CHP_PACKAGE}@{CHP_VERSION}",
-                ],
-                capture_output=True,
-                text=True,
-                timeout=timeout,
-            )
-        except subprocess.TimeoutExpired:
-            shutil.rmtree(partial, ignore_errors=True)
-            raise RuntimeError(
-                f"npm install {CHP_PACKAGE}@{CHP_VERSION} took more than {timeout:.0f} s"
-            ) from None
-        if result.returncode != 0:
-            shutil.rmtree(partial, ignore_errors=True)
-            raise RuntimeError(f"npm install {CHP_PACKAGE} failed:\n{result.stderr[-3000:]}")
-        try:
-            partial.rename(folder)  # atomic: a concurrent install either wins or is dropped
-        except OSError:
-            shutil.rmtree(partial, ignore_errors=True)
+    command = npm_packages.install(CHP_PACKAGE, CHP_VERSION, timeout) / "node_modules" / ".bin"
+    command = command / CHP_PACKAGE
     version = subprocess.run(
         [str(command), "--version"], capture_output=True, text=True, timeout=60
     ).stdout.strip()

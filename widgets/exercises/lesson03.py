@@ -2,7 +2,7 @@
 
 The references are the package's own computations: ``LogisticLoss.grad`` for the steepest-descent
 direction, the exact mini-batch noise ``tr(Σ)/B · (m − B)/(m − 1)`` from the per-example gradients
-(``widgets.explorers.batch_size.gradient_noise``), and ``simulate`` for the race between the three
+(``widgets.models.batch_size.gradient_noise``), and ``simulate`` for the race between the three
 variants. Each checker also names the usual slips (ascent instead of descent, a sample variance, a
 sum instead of a mean, the wrong finite-population correction) and says what to change.
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from ..objectives import Quadratic2D, wdbc_logistic
 from ..optimizers import gd, newton
-from ..simulate import simulate
+from ..simulate import seeded_runs, simulate
 from ..theory import quadratic_theory
 from ._core import Form, Number, Wrong, call, exercise
 from ._core import number as _number
@@ -255,13 +255,12 @@ def _final_gaps(learning_rate, n_rates: int = 1) -> np.ndarray:
 
     ``learning_rate`` is a schedule, or an array with one rate per run (rate-major).
     """
-    from ..explorers.batch_size import seeded_runs  # runs in lock step; equal to simulate's
-
     loss, f_star = _wdbc()
     seeds = list(SCHEDULE_SEEDS) * n_rates
     start = np.zeros(loss.dim)
-    P, _ = seeded_runs(loss, gd(learning_rate), start, SCHEDULE_BATCH, SCHEDULE_EPOCHS, seeds)
-    return loss.value(P[:, -1]) - f_star
+    # the runs in lock step, each equal to simulate's with its seed
+    runs = seeded_runs(loss, gd(learning_rate), start, SCHEDULE_BATCH, SCHEDULE_EPOCHS, seeds)
+    return loss.value(runs.params[:, -1]) - f_star
 
 
 @functools.cache

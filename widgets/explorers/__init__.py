@@ -7,16 +7,24 @@ in words), ``explorer.set(**values)``, and an optional predict-then-run :class:`
 
 from __future__ import annotations
 
+from ..models import Question, Status
+from . import _alt
+from ._alt import describe
 from ._figure import BlitManager, backend_name, in_kernel, new_figure
-from ._panel import Explorer, Question, Status
+from ._spec import Explorer
 from .batch_size import BatchSizeExplorer
+from .calibration import CalibrationExplorer
+from .decision_boundary import DecisionBoundaryExplorer
 from .descent1d import Descent1DExplorer
-from .fit_by_hand import DecisionBoundaryExplorer, FitByHandExplorer
+from .fit_by_hand import FitByHandExplorer
+from .imbalance import ImbalanceExplorer
 from .landscape import LandscapeRaceExplorer
-from .learning_rate import LearningRateExplorer, LRRangeTestExplorer
+from .learning_rate import LearningRateExplorer
+from .lr_range import LRRangeTestExplorer
 from .sigmoid import SigmoidExplorer
 from .style import OKABE_ITO, OPTIMIZER_COLORS, color_for
 from .taylor_newton import TaylorNewtonExplorer
+from .threshold import ThresholdExplorer
 
 # one line per explorer module (keep this list sorted by lesson)
 
@@ -30,6 +38,9 @@ _CLASSES: tuple[type[Explorer], ...] = (
     BatchSizeExplorer,
     LandscapeRaceExplorer,
     TaylorNewtonExplorer,
+    ThresholdExplorer,
+    ImbalanceExplorer,
+    CalibrationExplorer,
 )
 
 #: every explorer class -> the lessons (notebook stems) that show it
@@ -45,7 +56,11 @@ __all__ = [
     "Status",
     "backend_name",
     "color_for",
+    "describe",
     "in_kernel",
     "new_figure",
     *(cls.__name__ for cls in _CLASSES),
 ]
+
+if in_kernel():  # the lessons' static figures get text alternatives
+    _alt.install()

@@ -4,7 +4,9 @@ A declaration makes its matplotlib artist once, on axes ``ax`` (an index into th
 axes), and updates it in place from each new state. ``answer=True`` hides it until the learner
 has made a prediction; ``static=True`` draws it into the cached background, updated only when the
 explorer redraws its frame (a curve that changes with the objective, not with every slider move),
-instead of blitting it on every update.
+instead of blitting it on every update. ``layer=True`` puts it in the explorer's *layer*
+(:meth:`~._spec.Explorer.layer_key`): drawn over a cached picture of the rest when the layer
+changes, without a full redraw, and kept in the background otherwise.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import numpy as np
 from matplotlib.artist import Artist as MplArtist
 from matplotlib.axes import Axes
 
-__all__ = ["Artist", "Custom", "HLine", "Image", "Line", "Points", "Text", "VLine"]
+__all__ = ["Artist", "Custom", "HLine", "Image", "Line", "Points", "Text", "VLine", "same_data"]
 
 State = Any
 
@@ -31,6 +33,8 @@ class Artist:
         data: ``state -> data`` in the form the artist takes (see each subclass).
         answer: hidden until the learner has committed a prediction.
         static: part of the background, updated on full redraws only.
+        layer: part of the background's layer, updated when the explorer's ``layer_key`` changes
+            (or on a full redraw), and drawn then over the picture without the layer.
         visible: ``state -> bool``, shown only where it applies (besides ``answer``).
         props: ``state -> dict`` of matplotlib properties that follow the state (a colour).
         style: matplotlib properties fixed at creation.
@@ -40,6 +44,7 @@ class Artist:
     data: Callable[[State], Any] | None = None
     answer: bool = False
     static: bool = False
+    layer: bool = False
     visible: Callable[[State], bool] | None = None
     props: Callable[[State], Mapping[str, Any]] | None = None
     style: Mapping[str, Any] = field(default_factory=dict)
@@ -50,11 +55,18 @@ class Artist:
     def put(self, artist: MplArtist, data: Any) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def update(self, artist: MplArtist, state: State) -> None:
+    def read(self, state: State) -> tuple[Any, Mapping[str, Any] | None]:
+        """What the artist shows for ``state``: its data and its state-dependent properties."""
+        data = None if self.data is None else self.data(state)
+        return data, None if self.props is None else self.props(state)
+
+    def update(self, artist: MplArtist, state: State, read: tuple | None = None) -> None:
+        """Put ``state`` (or what :meth:`read` gave for it) into the matplotlib artist."""
+        data, props = self.read(state) if read is None else read
         if self.data is not None:
-            self.put(artist, self.data(state))
-        if self.props is not None:
-            artist.set(**self.props(state))
+            self.put(artist, data)
+        if props is not None:
+            artist.set(**props)
 
     def shown(self, state: State, revealed: bool) -> bool:
         if self.answer and not revealed:
@@ -148,3 +160,23 @@ class Custom(Artist):
 
     def put(self, artist, data) -> None:
         self.draw(artist, data)
+
+
+def same_data(a: Any, b: Any) -> bool:
+    """Whether an artist is given what it showed before (arrays by value, tuples item by item):
+    an explorer leaves such an artist alone. Data are values the state holds, never arrays
+    changed in place."""
+    if a is b:
+        return True
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        a, b = np.asarray(a), np.asarray(b)
+        nan = a.dtype.kind == "f" and b.dtype.kind == "f"
+        return a.shape == b.shape and bool(np.array_equal(a, b, equal_nan=nan))
+    if isinstance(a, tuple | list) and isinstance(b, tuple | list):
+        return len(a) == len(b) and all(same_data(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(same_data(a[k], b[k]) for k in a)
+    try:
+        return bool(a == b)
+    except (TypeError, ValueError):
+        return False

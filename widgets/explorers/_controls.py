@@ -195,9 +195,12 @@ def play_for(slider: ipw.IntSlider, *, interval_ms: int = 120) -> ipw.Play:
         description="Play",
         show_repeat=False,
     )
-    ipw.jslink((play, "value"), (slider, "value"))
-    # Keep the Play range in step with the slider's when steps change.
+    # Keep the Play range in step with the slider's when steps change, and its value too: the
+    # browser's link starts by giving the slider the Play's value, so a Play left at the value
+    # the slider had when it was made would move the slider back there when the page opens.
     ipw.dlink((slider, "max"), (play, "max"))
+    ipw.dlink((slider, "value"), (play, "value"))
+    ipw.jslink((play, "value"), (slider, "value"))
     return play
 
 
@@ -301,8 +304,11 @@ class LogSlider(Slider):
     steps_per_decade: int = 20
 
     def check(self, name: str, value: Any, values: Values) -> float:
+        """Checked as the slider delivers it: its track is in exponents, so its end is
+        10**log10(hi), which can differ from ``hi`` in the last bit (20.000000000000004); a value
+        is read to ``DIGITS`` digits (``canonical``), as the slider's own values are."""
         lo, hi = self.bounds(values)
-        return check_real(name, value, low=lo, high=hi, low_open=lo <= 0)
+        return check_real(name, canonical(value), low=lo, high=hi, low_open=lo <= 0)
 
     def configure(self, values: Values) -> dict:
         """Track positions of a log slider are exponents: its min, max and step are too."""
@@ -355,6 +361,14 @@ class Scrubber(IntSlider):
 
     def check(self, name: str, value: Any, values: Values) -> int:
         return check_int(name, value, low=0)
+
+    def reconfigure(self, widget: ipw.Widget, values: Values, value: Any) -> None:
+        """Follow a control: the label, and the new value unless it is the end of the run (the
+        range is the run's, set when the new state is drawn, which then puts it at the end)."""
+        with widget.hold_sync():
+            widget.description = self.configure(values)["description"]
+            if value != Scrubber.END:
+                widget.value = min(int(value), widget.max)
 
 
 @dataclass(frozen=True)

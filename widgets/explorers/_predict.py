@@ -16,6 +16,7 @@ from typing import Any
 import ipywidgets as ipw
 
 from ..models import Question, Status
+from ._access import Access, fit_figure, title_of
 
 __all__ = ["Prediction"]
 
@@ -39,11 +40,26 @@ class Prediction:
         self.status.add_class(STATUS_CLASS)
         self.error_box = ipw.HTML(layout=ipw.Layout(display="none"))
         self.error_box.add_class("descent-error")
+        self.access = Access(title=title_of(type(self)), natural=self._natural_width())
+        self.access.observe(self._fit_width, names="width")
         self.last_status = Status("")
         self.last_error = None
         self._revealed = question is None
         self.feedback = ipw.HTML()
         self._predict_box = self._build_question() if question is not None else None
+
+    def _natural_width(self) -> int:
+        figure = self.figure
+        self._natural_dpi = getattr(figure, "_original_dpi", figure.dpi)
+        return round(figure.get_figwidth() * self._natural_dpi)
+
+    def _fit_width(self, change: dict) -> None:
+        """The page says how wide the explorer is: the figure is drawn to fit (one frame)."""
+        width = int(change["new"])
+        if width <= 0:
+            return
+        with self._one_picture():
+            fit_figure(self.figure, width, natural_dpi=self._natural_dpi)
 
     def _graded(self) -> Any:
         """What the question's answer is computed from: the explorer's state."""

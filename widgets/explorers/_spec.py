@@ -10,7 +10,11 @@ An explorer's class body declares
 - ``artists``: name -> :class:`~._artists.Artist`, each reading the state;
 - ``readouts``: name -> ``state -> html`` (numbers beside the figure), and ``answers``: the readouts
   hidden until the learner predicts;
-- ``redraw_on``: the controls whose change redraws the static frame (or override ``frame_key``).
+- ``redraw_on``: the controls whose change redraws the static frame (or override ``frame_key``);
+- optionally a *layer*: the artists declared ``layer=True`` and what ``layer(axes)`` adds (an
+  axis whose limits follow a control), redrawn over a cached picture of the rest whenever
+  ``layer_key(state)`` changes — a few ms instead of a full redraw's 100 — after ``draw_layer``
+  has set what they show (limits).
 
 The base class builds and validates the controls (a constructor argument out of range is a
 ``ValueError`` naming it and its range), checks when the class is defined that every control and
@@ -18,7 +22,8 @@ setting is a parameter of the model, caches model results, blits the moving arti
 background or redraws in full, and hides the answers until a prediction is made. Two hooks stay for
 what a declaration does not say: ``layout(figure) -> axes`` (axes, scales, fixed decorations),
 ``decorate()`` (legends of the declared artists) and ``draw_frame(state)`` (contour fills,
-heatmaps, limits: the parts redrawn with the frame).
+heatmaps, limits: the parts redrawn with the frame); ``declare(settings)`` and
+``declare_artists(settings)`` give controls and artists that depend on the settings.
 """
 
 from __future__ import annotations
@@ -35,7 +40,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from ..models import Question, Status
-from ._artists import Artist
+from ._ahead import RunAhead
+from ._artists import Artist, same_data
 from ._controls import Control, Scrubber, canonical, place, play_for
 from ._figure import BlitManager, backend_name, new_figure, one_frame
 from ._predict import Prediction
@@ -45,7 +51,7 @@ __all__ = ["Explorer"]
 _CACHE = 64  # model states kept per explorer (slider positions seen recently)
 
 
-class Explorer(ipw.VBox, Prediction):
+class Explorer(ipw.VBox, Prediction, RunAhead):
     """Base of every explorer (see the module docstring for what a subclass declares)."""
 
     #: lessons (notebook stems) that show this explorer; read by ``widgets.EXPLORERS``
@@ -107,6 +113,11 @@ class Explorer(ipw.VBox, Prediction):
         racer). Returns ``cls.controls`` by default."""
         return cls.controls
 
+    @classmethod
+    def declare_artists(cls, settings: Mapping[str, Any]) -> Mapping[str, Artist]:
+        """The artists for these settings: ``cls.artists`` unless overridden (a path per racer)."""
+        return cls.artists
+
     def __init__(self, *, question: Question | None = None, **values: Any) -> None:
         cls = type(self)
         self.settings = {
@@ -123,11 +134,20 @@ class Explorer(ipw.VBox, Prediction):
 
         self.figure = new_figure(cls.figsize)
         self.axes = tuple(self.layout(self.figure))
-        self._artists = {n: a.make(self._axes_of(a)) for n, a in cls.artists.items()}
+        self.artist_specs = dict(cls.declare_artists(self.settings))
+        self._artists = {n: a.make(self._axes_of(a)) for n, a in self.artist_specs.items()}
         self.decorate()
         self.blit = BlitManager(self.figure)
-        self.blit.add(*(self._artists[n] for n, a in cls.artists.items() if not a.static))
+        self.blit.add(
+            *(self._artists[n] for n, a in self.artist_specs.items() if not (a.static or a.layer))
+        )
+        self.blit.add_layer(
+            *(self._artists[n] for n, a in self.artist_specs.items() if a.layer),
+            *self.layer(self.axes),
+        )
         self._frame_key: Any = object()
+        self._layer_key: Any = object()
+        self._drawn: dict = {}  # what each artist last showed
         self._cache: OrderedDict = OrderedDict()
 
         self.controls: dict[str, ipw.Widget] = {}
@@ -155,7 +175,7 @@ class Explorer(ipw.VBox, Prediction):
             children.append(self._predict_box)
         if backend_name() == "ipympl":
             children.append(self.figure.canvas)
-        children += [self.status, self.error_box]
+        children += [self.status, self.error_box, self.access]
         super().__init__(children=children)
         self.add_class("descent-explorer")
         self.add_class(f"descent-{cls.__name__.lower()}")
@@ -176,6 +196,19 @@ class Explorer(ipw.VBox, Prediction):
     def frame_key(self, state: Any) -> Any:
         """What the static frame depends on; by default the values of ``redraw_on``."""
         return tuple(self._values[n] for n in self.redraw_on)
+
+    def layer(self, axes: tuple[Axes, ...]) -> tuple:
+        """Matplotlib artists of the layer besides the declared ones (``ax.yaxis``); none by
+        default."""
+        return ()
+
+    def layer_key(self, state: Any) -> Any:
+        """What the layer depends on; a change redraws the layer only. Constant by default."""
+        return None
+
+    def draw_layer(self, state: Any) -> None:
+        """Set what the layer shows (an axis's limits) before it is drawn; called on every full
+        redraw too, after :meth:`draw_frame`."""
 
     def on_click(self, ax: int, x: float, y: float) -> Mapping[str, Any] | None:
         """Control values to set when the learner clicks at (x, y) on axes ``ax``."""
@@ -250,11 +283,12 @@ class Explorer(ipw.VBox, Prediction):
             new = canonical(change["new"])
             if new == canonical(change["old"]) or new == self._values.get(name):
                 return  # the browser's copy of a value Python set
-            self._values[name] = new
+            before, self._values[name] = self._values.get(name), new
             self._follow(name)
             if self._holding:
                 self._pending.add(name)
             else:
+                self._look_ahead(name, before)
                 self._refresh({name})
 
         return handler
@@ -280,8 +314,11 @@ class Explorer(ipw.VBox, Prediction):
         finally:
             self._holding, self._pending = holding, pending
 
+    def _key(self, values: Mapping[str, Any]) -> tuple:
+        return tuple(_hashable(values[n]) for n in self.specs)
+
     def _state_for(self, values: Mapping[str, Any]) -> Any:
-        key = tuple(_hashable(values[n]) for n in self.specs)
+        key = self._key(values)
         state = self._cache.get(key)
         if state is None:
             state = self.model(**values, **self.settings)
@@ -317,12 +354,16 @@ class Explorer(ipw.VBox, Prediction):
         for name, spec in self.specs.items():
             if isinstance(spec, Scrubber) and name in self.controls:
                 self._fit_scrubber(name, spec, state)
-        key = self.frame_key(state)
+        key, layer_key = self.frame_key(state), self.layer_key(state)
         full = key != self._frame_key
+        relayer = full or layer_key != self._layer_key
         if full:
             self.draw_frame(state)
             self._frame_key = key
-        self._show(state, full)
+        if relayer:
+            self.draw_layer(state)
+            self._layer_key = layer_key
+        self._show(state, full, relayer)
         for name, fn in type(self).readouts.items():
             self.readout_boxes[name].value = fn(state)
         return self.describe(state)
@@ -335,23 +376,33 @@ class Explorer(ipw.VBox, Prediction):
             widget.value = last if at_end else min(int(widget.value), last)
         self._values[name] = Scrubber.END if widget.value == last else int(widget.value)
 
-    def _show(self, state: Any, full: bool) -> None:
-        """Put the state into the artists; blit, or redraw in full when the frame changed."""
-        revealed = self._revealed
-        for name, spec in type(self).artists.items():
-            artist = self._artists[name]
-            if full or not spec.static:
-                spec.update(artist, state)
-            artist.set_visible(spec.shown(state, revealed))
+    def _show(self, state: Any, full: bool, relayer: bool = False) -> None:
+        """Put the state into the artists it changes (the others stay in the blit's still
+        picture); blit, redraw the layer when it changed, or redraw in full when the frame
+        changed."""
+        revealed, moved = self._revealed, []
+        for name, spec in self.artist_specs.items():
+            artist, shown = self._artists[name], spec.shown(state, revealed)
+            again = full or (relayer and spec.layer)
+            if again or not (spec.static or spec.layer):
+                now = (shown, spec.read(state))
+                if again or not same_data(now, self._drawn.get(name)):
+                    spec.update(artist, state, now[1])
+                    moved.append(artist)
+                    self._drawn[name] = now
+            artist.set_visible(shown)
         for name in type(self).answers:
             self.readout_boxes[name].layout.visibility = "visible" if revealed else "hidden"
-        variant = (
-            revealed if any(a.static and a.answer for a in type(self).artists.values()) else None
+        background_answers = any(
+            (a.static or a.layer) and a.answer for a in self.artist_specs.values()
         )
+        variant = revealed if background_answers else None
         if full:
             self.blit.full_redraw(variant)
+        elif relayer:
+            self.blit.redraw_layer(variant)
         else:
-            self.blit.update(variant)
+            self.blit.update(variant, moved)
 
     def _show_run(self, shown: bool) -> None:
         if self.state is not None:

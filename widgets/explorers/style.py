@@ -26,6 +26,7 @@ OPTIMIZER_COLORS = {
     "rmsprop": OKABE_ITO["orange"],
     "adam": OKABE_ITO["sky blue"],
     "newton": OKABE_ITO["black"],
+    "lbfgs": "#8B4513",  # saddle brown: dark (7:1 on white), apart from the palette's hues
     # Gradient-descent variants share gd's family but need telling apart when raced together.
     "sgd": "#7F7F7F",
     "minibatch": "#B8860B",

@@ -12,9 +12,10 @@ Every explorer has a module here, free of matplotlib and ipywidgets (the purity 
   figure's text alternative;
 - the answers of its predict-then-run questions, ``state -> (correct answer, why)``.
 
-:class:`Status` and :class:`Question` live here so that model code and tests use them without
-importing the explorers. A model whose controls take values on a grid (a log slider's steps)
-computes what they look up once, in its ``precompute()``, and answers a move by a look-up.
+:class:`Status`, :class:`Question` and :class:`TieQuestion` live here so that model code, exercises
+and tests use them without importing the explorers. A model whose controls take values on a grid
+(a log slider's steps) computes what they look up once, in its ``precompute()``, and answers a
+move by a look-up.
 
 Lesson 07: ``penalty_geometry`` (L2 disc, L1 diamond and exact zeros in two dimensions),
 ``regularization_paths`` (WDBC's coefficient paths, validation loss against τ, early stopping),
@@ -28,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Question", "Status"]
+__all__ = ["Question", "Status", "TieQuestion"]
 
 #: the kinds of :class:`Status`, in the words the status line's CSS classes use
 STATUS_KINDS = ("ok", "converged", "oscillating", "diverged", "info", "error")
@@ -65,3 +66,16 @@ class Question:
             return guess == correct
         guess, correct = float(guess), float(correct)
         return math.isclose(guess, correct, rel_tol=self.rel_tol, abs_tol=1e-12)
+
+
+class TieQuestion(Question):
+    """A multiple-choice question whose answer may be a tie ("Adam or Nesterov"): any counts.
+
+    Example:
+        >>> q = TieQuestion("Which is first?", answer=lambda st: ("A or B", ""), choices=("A", "B"))
+        >>> q.grade("B", "A or B"), q.grade("C", "A or B")
+        (True, False)
+    """
+
+    def grade(self, guess: Any, correct: Any) -> bool:
+        return str(guess) in str(correct).split(" or ")

@@ -2,12 +2,14 @@
 
 A logistic model on two WDBC features (mean radius and mean texture, standardised) is fitted
 on the training part of the shared split; the explorer shows its probabilities p on the 115
-validation tumours. A threshold t flags a tumour as malignant when p ≥ t, which on the scatter
-is the line w·x + b = logit(t). Each threshold gives a confusion matrix, and from it
-precision, recall, F1 and accuracy, and one point on the ROC and precision–recall curves.
+validation tumours. A threshold θ flags a tumour as malignant when p ≥ θ, which on the scatter
+is the line wᵀx + b = logit(θ) (lesson 08's notation: θ, not t, which counts steps). Each
+threshold gives a confusion matrix, and from it precision, recall, F1 and accuracy, and one
+point on the ROC and precision–recall curves.
 
-With a cost ratio r = cost(FN) / cost(FP) (a missed malignancy against a false alarm), the
-cost of a threshold is r·FN + FP, in units of a false alarm. It is lowest on an interval of
+With a cost ratio r = c_FN / c_FP (a missed malignancy against a false alarm; the lesson
+writes the ratio out, since r is the elastic net's L1 ratio), the cost of a threshold is
+r·FN + FP, in units of a false alarm. It is lowest on an interval of
 thresholds, found by counting, on these data; for calibrated probabilities, decision theory
 puts it at p ≥ 1/(1 + r) (flag when the expected cost of not flagging, r·p, exceeds that of
 flagging, 1 − p).
@@ -154,12 +156,20 @@ class ThresholdState:
         """Whether this threshold reaches the lowest cost."""
         return self.cost == self.best_cost
 
+    @functools.cached_property
+    def best(self) -> ThresholdState:
+        """The state at ``best_threshold`` (same cost ratio): its boundary and curve points mark
+        the cheapest threshold beside the current one."""
+        if self.threshold == self.best_threshold:
+            return self
+        return threshold_state(threshold=self.best_threshold, cost_ratio=self.cost_ratio)
+
 
 def threshold_state(threshold: float = 0.5, cost_ratio: float = 5.0) -> ThresholdState:
     """The explorer's state for a threshold on p and a cost ratio r = cost(FN)/cost(FP).
 
     Args:
-        threshold: t in [0, 1]; a tumour is flagged malignant when p ≥ t.
+        threshold: θ in [0, 1]; a tumour is flagged malignant when p ≥ θ.
         cost_ratio: r in [0.1, 20].
 
     Returns:
@@ -236,9 +246,10 @@ def cheapest_side_answer(st: ThresholdState) -> tuple[str, str]:
     """Whether the cost-minimising threshold lies below or above 0.5."""
     side = "below 0.5" if st.best_threshold < 0.5 else "above 0.5"
     return side, (
-        f"with a miss costing {st.cost_ratio:g} false alarms, the cost r·FN + FP is lowest "
-        f"({st.best_cost:g}) for thresholds {st.best_interval[0]:.2f}–{st.best_interval[1]:.2f}; "
-        f"for calibrated probabilities the rule is p ≥ 1/(1 + r) = {st.bayes_threshold:.2f}: "
+        f"with a miss costing {st.cost_ratio:g} false alarms, the cost {st.cost_ratio:g}·FN + FP "
+        f"is lowest ({st.best_cost:g}) for thresholds {st.best_interval[0]:.2f}–"
+        f"{st.best_interval[1]:.2f}; for calibrated probabilities the rule is ŷ ≥ θ* = "
+        f"1/(1 + c_FN/c_FP) = {st.bayes_threshold:.2f}: "
         "the dearer a miss, the lower the threshold"
     )
 
