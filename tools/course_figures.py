@@ -123,6 +123,18 @@ def momentum_figure(fig: Figure) -> None:
     ax.legend(fontsize=7)
 
 
+def roc_figure(fig: Figure) -> None:
+    """Lesson 08: the ROC curve of the two-feature WDBC model on its validation tumours."""
+    from widgets.models.threshold import threshold_data
+
+    d = threshold_data()
+    ax = fig.add_subplot()
+    ax.plot(d.roc_fpr, d.roc_tpr, color=COLOURS[0], lw=2, label=f"ROC curve, AUC {d.auc:.2f}")
+    ax.plot([0, 1], [0, 1], color="0.4", ls=":", lw=1, label="random ranking")
+    ax.set(xlabel="false positive rate", ylabel="true positive rate")
+    ax.legend(fontsize=7, loc="lower right")
+
+
 #: lesson number -> (figure, text alternative)
 FIGURES: dict[str, tuple[Callable[[Figure], None], str]] = {
     "01": (
@@ -149,6 +161,10 @@ FIGURES: dict[str, tuple[Callable[[Figure], None], str]] = {
         momentum_figure,
         "distance to the minimum on a κ = 100 bowl: the heavy ball falls far faster than gradient "
         "descent",
+    ),
+    "08": (
+        roc_figure,
+        "the ROC curve of the validation tumours rising steeply above the diagonal, AUC 0.93",
     ),
 }
 

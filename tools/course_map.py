@@ -34,6 +34,9 @@ EXPLORER_NAMES = {
     "LearningRateExplorer": "learning rate and momentum",
     "LRRangeTestExplorer": "learning-rate range test",
     "TaylorNewtonExplorer": "Taylor model and Newton step",
+    "ThresholdExplorer": "threshold, ROC and precision–recall",
+    "ImbalanceExplorer": "class imbalance strategies",
+    "CalibrationExplorer": "reliability diagram and calibration",
 }
 
 #: one symbol, one meaning, in every lesson
@@ -49,6 +52,12 @@ NOTATION: tuple[tuple[str, str], ...] = (
     (r"$\hat y = \sigma(z)$", r"the predicted probability $P(y = 1 \mid x)$"),
     (r"$p$", r"a probability in general, with odds $p/(1 - p)$"),
     (
+        r"$\eta$, $A(\eta)$",
+        r"an exponential family's natural parameter (the Bernoulli's is the log-odds); "
+        r"its log-partition $\log(1 + e^\eta)$",
+    ),
+    (r"$\nu$", "the standard deviation of a Gaussian label (lesson 1)"),
+    (
         r"$\mathcal L$; $E$; $\ell$",
         "likelihood; cross-entropy (mean negative log-likelihood); one example's loss",
     ),
@@ -59,6 +68,18 @@ NOTATION: tuple[tuple[str, str], ...] = (
     (r"$e_t = w_t - w^\star$", "the error after $t$ steps"),
     (r"$\alpha$; $\alpha_t$; $\alpha^\star$", "learning rate; a schedule; the best fixed rate"),
     (r"$\gamma$", "the decay factor of step and exponential schedules"),
+    (
+        r"$t_{1/2}$",
+        r"the step at which time-based decay $\alpha_0/(1 + t/t_{1/2})$ halves the rate",
+    ),
+    (
+        r"$T_0$, $T_{\text{mult}}$; $n$",
+        "warm restarts (SGDR): the first cycle's length, the growth of each next cycle; the cycle",
+    ),
+    (
+        r"$g_{\max}$",
+        r"gradient clipping's threshold: $g \leftarrow g\,g_{\max}/\max(\lVert g\rVert, g_{\max})$",
+    ),
     (r"$\rho$", "contraction factor per step"),
     (r"$H = \nabla^2 f$", "Hessian"),
     (
@@ -77,6 +98,10 @@ NOTATION: tuple[tuple[str, str], ...] = (
     (r"$r$", "the elastic-net L1 ratio"),
     (r"$\mu$; $v$", "heavy-ball momentum; its buffer"),
     (
+        r"$\omega$",
+        r"weight decay, $w \leftarrow (1 - \alpha\omega)w - \alpha g$ (papers write $\lambda$)",
+    ),
+    (
         r"$\beta_1$, $\beta_2$, $\varepsilon$",
         "Adam's decays and its constant (RMSProp's decay is "
         r"$\beta_2$); AdaGrad and RMSProp use the same $\varepsilon$",
@@ -91,6 +116,19 @@ NOTATION: tuple[tuple[str, str], ...] = (
     (r"$h$", "a finite-difference step"),
     (r"$\varepsilon_{\text{mach}}$", r"machine epsilon, $2.2\times10^{-16}$ in float64"),
     (r"$\mathrm{tol}$", "the tolerance of a stopping rule"),
+    (
+        r"$\theta$; $\theta^\star$",
+        r"a decision threshold on $\hat y$ (flag when $\hat y \ge \theta$); the cheapest one",
+    ),
+    (
+        r"$c_{\mathrm{FN}}$, $c_{\mathrm{FP}}$",
+        "the costs of a missed positive and of a false alarm",
+    ),
+    (
+        r"$\omega_i$; $\bar y$; $m_0$, $m_1$",
+        "example weights; the share of positives; examples per class",
+    ),
+    (r"$a_1$, $a_0$", r"Platt scaling's slope and intercept, $\sigma(a_1 z + a_0)$"),
 )
 
 
