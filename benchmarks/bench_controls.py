@@ -8,6 +8,10 @@ timed from ``control.value = v`` (the observer runs the model, updates the artis
 figure's pixels encoded as the PNG the browser would be sent (``png_frame``). Targets: median
 ≤ 16.7 ms (one 60 Hz frame) and 95th percentile ≤ 33 ms, for every control.
 
+``--choices`` adds the controls that pick from a list (dropdowns, toggle buttons, check boxes),
+each moved through its options in the same way; a choice that changes what the figure's
+background shows (a new objective) redraws it in full, which the targets count too.
+
 ``--baseline REV`` measures the package at git revision REV by the same script in the same run
 (a temporary worktree, first on PYTHONPATH), and prints both side by side.
 
@@ -33,12 +37,15 @@ from widgets.explorers._figure import png_frame
 
 FRAME_MS, P95_MS = 1000 / 60, 33.0
 SLIDERS = (ipw.FloatSlider, ipw.FloatLogSlider, ipw.IntSlider, ipw.SelectionSlider)
+CHOICES = (ipw.Dropdown, ipw.ToggleButtons, ipw.RadioButtons, ipw.Checkbox)
 
 
 def positions(c: ipw.Widget) -> list:
     """Every value the control's track can take, in order."""
-    if isinstance(c, ipw.SelectionSlider):
-        return [v[1] if isinstance(v, tuple) else v for v in c.options]
+    if isinstance(c, ipw.Checkbox):
+        return [False, True]
+    if isinstance(c, ipw.SelectionSlider | ipw.Dropdown | ipw.ToggleButtons | ipw.RadioButtons):
+        return list(c._options_values)
     n = round((c.max - c.min) / c.step)
     if isinstance(c, ipw.FloatLogSlider):
         return [float(f"{c.base ** (c.min + i * c.step):.12g}") for i in range(n + 1)]
@@ -67,12 +74,13 @@ def nearest(values: list, value) -> int:
     return values.index(value)
 
 
-def bench_explorer(cls, moves: int, seed: int) -> list[dict]:
+def bench_explorer(cls, moves: int, seed: int, choices: bool = False) -> list[dict]:
     ex = cls()
     buffer = ex.figure.canvas.buffer_rgba
+    kinds = SLIDERS + CHOICES if choices else SLIDERS
     rows = []
     for name, c in ex.controls.items():
-        if not isinstance(c, SLIDERS) or c.disabled:
+        if not isinstance(c, kinds) or c.disabled:
             continue
         values = positions(c)
         if len(values) < 2:
@@ -104,11 +112,11 @@ def bench_explorer(cls, moves: int, seed: int) -> list[dict]:
     return rows
 
 
-def measure(moves: int, seed: int, only: str | None) -> list[dict]:
+def measure(moves: int, seed: int, only: str | None, choices: bool = False) -> list[dict]:
     rows = []
     for cls in EXPLORERS:
         if only is None or only in cls.__name__:
-            rows += bench_explorer(cls, moves, seed)
+            rows += bench_explorer(cls, moves, seed, choices)
     return rows
 
 
@@ -117,11 +125,12 @@ def main() -> None:
     p.add_argument("--moves", type=int, default=40)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--only", help="explorers whose class name contains this")
+    p.add_argument("--choices", action="store_true", help="also dropdowns, toggles, check boxes")
     p.add_argument("--baseline", help="a git revision to measure beside the current code")
     p.add_argument("--raw", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args()
     record = harness.Record("controls")
-    rows = measure(args.moves, args.seed, args.only)
+    rows = measure(args.moves, args.seed, args.only, args.choices)
     for row in rows:
         record.row("controls", **row)
     if args.raw:  # measuring a baseline tree for another run of this script
@@ -132,6 +141,8 @@ def main() -> None:
         argv = [__file__, "--raw", "--moves", str(args.moves), "--seed", str(args.seed)]
         if args.only:
             argv += ["--only", args.only]
+        if args.choices:
+            argv += ["--choices"]
         old = harness.run_in(harness.baseline(args.baseline), argv)
         before = {(r["explorer"], r["control"]): r for r in old["tables"]["controls"]}
         record.meta["baseline"] = args.baseline

@@ -218,8 +218,8 @@ def test_separable_question_and_reveal():
     assert ex.predict("it settles at a finite value") is False
     assert norm_line.get_visible()
     assert "L2 penalty τ &gt; 0" in ex.feedback.value
-    ex.set(l2=0.1)
-    assert not norm_line.get_visible()
+    ex.set(l2=0.1)  # answered: the new setting's run shows at once, the old verdict goes
+    assert norm_line.get_visible() and ex.feedback.value == ""
     assert ex.predict("it settles at a finite value") is True
     ex.set(separable=False, l2=0.0)
     assert ex.predict("it settles at a finite value") is True

@@ -321,7 +321,7 @@ def test_regime_question_graded_from_theory(alpha, answer):
     assert "1 − αc" in ex.feedback.value
 
 
-def test_moving_the_step_keeps_the_run_revealed_but_a_new_alpha_hides_it():
+def test_moving_the_step_keeps_the_verdict_and_a_new_alpha_shows_its_own_run():
     ex = Descent1DExplorer(alpha=1.5, question=regime_question())
     ex.predict(REGIMES[1])
     ex.set(step=4)
@@ -330,9 +330,10 @@ def test_moving_the_step_keeps_the_run_revealed_but_a_new_alpha_hides_it():
     assert "at t = 4 of" in ex.status.value  # and the status follows the scrubber
     play_of(ex).value = 2  # a tick of Play (linked to "step t" in the browser)
     assert ex.artist("points").get_visible() and ex.feedback.value
-    ex.set(alpha=0.2)
-    assert not ex.artist("points").get_visible()
+    ex.set(alpha=0.2)  # answered: the new rate's run shows at once; the verdict was for 1.5
+    assert ex.artist("points").get_visible()
     assert ex.feedback.value == ""
+    assert "1 − αc = 0.8" in ex.status.value  # the status of α = 0.2
 
 
 def test_regime_question_on_a_non_quadratic_is_graded_by_simulation():

@@ -8,14 +8,17 @@ relative; the optimizers' state to 1e-10 relative.
 
 from __future__ import annotations
 
+import doctest
 from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
+import widgets.explorers._entry as entry
 import widgets.models.landscape as model
 from widgets.explorers.landscape import LandscapeRaceExplorer
 from widgets.models import TieQuestion
+from widgets.models._text import num
 from widgets.models.landscape import (
     ALPHA_RANGE,
     DATA_KEYS,
@@ -221,6 +224,53 @@ def test_click_sets_the_start_and_other_clicks_are_ignored():
         ex.set(start=(np.nan, 1.0))
 
 
+def test_the_start_can_be_typed_as_well_as_clicked():
+    """The keyboard's equivalent of a click on the map: "w₁, w₂" and Enter in the start field
+    gives the state a click there gives; what is not a point of the map is refused by name,
+    with the map's ranges, and leaves the start where it was."""
+    clicked, typed = (LandscapeRaceExplorer(optimizers=("gd", "adam")) for _ in range(2))
+    clicked._clicked(SimpleNamespace(inaxes=clicked.axes[0], xdata=2.0, ydata=-1.5, button=1))
+    typed.point_entry.value = "2, −1.5"
+    assert typed.state.start == clicked.state.start == (2.0, -1.5)
+    assert typed.last_status == clicked.last_status
+    np.testing.assert_array_equal(path(typed, "adam"), path(clicked, "adam"))
+    (x0, x1), (y0, y1) = typed.axes[0].get_xlim(), typed.axes[0].get_ylim()
+    for text, why in [
+        ("two, one", "must be two numbers"),
+        ("1, 2, 3", "must be two numbers"),
+        ("nan, 1", "must be two numbers"),
+        (f"{x1 + 0.5}, 0", "must lie in the plotted region"),
+        (f"0, {y0 - 0.5}", "must lie in the plotted region"),
+    ]:
+        typed.point_entry.value = text
+        said = typed.last_status
+        assert said.kind == "error" and said.text.startswith(f"start {why}"), (text, said)
+        assert f"w₁ in [{num(x0)}, {num(x1)}] and w₂ in [{num(y0)}, {num(y1)}]" in said.text
+        assert "⚠" in typed.status.value and typed.state.start == (2.0, -1.5)
+    typed.point_entry.value = "(−1, 0.25)"  # parentheses and a true minus sign are read too
+    assert typed.state.start == (-1.0, 0.25) and typed.last_status.kind != "error"
+    assert doctest.testmod(entry).attempted >= 1 and doctest.testmod(entry).failed == 0
+
+
+def test_every_click_on_a_figure_has_a_keyboard_equivalent():
+    """An explorer whose figure takes clicks either has the point field or only sets, by a
+    click, controls that are sliders of its own (TaylorNewton's w₁, w₂)."""
+    from widgets.explorers import EXPLORERS, Explorer
+    from widgets.explorers._controls import Slider
+
+    takes_clicks = [c for c in EXPLORERS if c.on_click is not Explorer.on_click]
+    assert LandscapeRaceExplorer in takes_clicks and len(takes_clicks) >= 2
+    for cls in takes_clicks:
+        if cls.click_entry is not None:
+            continue
+        ex = cls()
+        ax = ex.axes[0]
+        (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+        values = ex.on_click(0, (x0 + x1) / 2, (y0 + y1) / 2)
+        assert values, cls.__name__
+        assert all(isinstance(ex.specs[n], Slider) for n in values), (cls.__name__, values)
+
+
 def test_objective_change_resets_start_rates_and_step_budget_and_keeps_artists_bounded():
     ex = LandscapeRaceExplorer(optimizers=("gd", "adam"))
     ex.set(start=(1.0, 1.0))
@@ -361,7 +411,7 @@ def test_unknown_names_and_out_of_range_arguments_are_rejected_not_clipped():
     assert ex.value("alpha_gd") == 0.3 and ex.controls["alpha_gd"].value == pytest.approx(0.3)
 
 
-def test_winner_question_is_graded_by_the_race_and_hides_the_run():
+def test_winner_question_is_graded_by_the_race_and_hides_the_run_until_answered():
     q = winner_question(("gd", "newton"))
     assert q.choices == ("GD", "Newton", "none of them")
     ex = LandscapeRaceExplorer(optimizers=("gd", "newton"), question=q)
@@ -371,8 +421,9 @@ def test_winner_question_is_graded_by_the_race_and_hides_the_run():
     assert ex.predict("GD") is False
     assert ex.artist("path_gd").get_visible()
     assert board.layout.visibility == "visible"
-    ex.set(alpha_gd=1.0)  # any change hides the run again
-    assert not ex.artist("path_gd").get_visible()
+    ex.set(alpha_gd=1.0)  # answered: the new race shows at once, without the old verdict
+    assert ex.artist("path_gd").get_visible() and board.layout.visibility == "visible"
+    assert ex.feedback.value == ""
     assert ex.predict("Newton") is True
     ex.set(show_newton=False, alpha_gd=1e-4)
     assert ex.predict("none of them") is True
@@ -510,3 +561,34 @@ def test_the_model_rejects_what_the_explorer_rejects():
             alpha_gd=1e4,
             show_gd=True,
         )
+
+
+def test_racers_differ_by_more_than_colour_and_their_paths_stand_out_of_any_fill():
+    """Each racer has its own marker and dash pattern (colour is never the only cue), and its
+    path over the contour fill is outlined by a halo at least 3:1 against the line."""
+    from widgets.explorers import style
+
+    assert doctest.testmod(style).attempted >= 2 and doctest.testmod(style).failed == 0
+    names = [*OPTIMIZER_NAMES, "sgd", "minibatch"]
+    assert len({style.marker_for(n) for n in names}) == len(names)
+    assert len({str(style.dashes_for(n)) for n in names}) == len(names)
+    # WCAG 2.1's published values: #777 on white is 4.48:1, black on white 21:1
+    assert style.contrast_ratio("#777777", "white") == pytest.approx(4.48, abs=0.01)
+    assert style.contrast_ratio("black", "white") == pytest.approx(21.0)
+    for n in names:
+        colour = style.color_for(n)
+        assert style.contrast_ratio(colour, style.halo_for(colour)) >= 3.0, n
+    ex = LandscapeRaceExplorer()
+    legend = ex._legend.get_lines()
+    assert len(legend) == len(OPTIMIZER_NAMES)
+    assert len({(h.get_marker(), str(h.get_linestyle())) for h in legend}) == len(legend)
+    for n in OPTIMIZER_NAMES:
+        path, curve = ex.artist(f"path_{n}"), ex.artist(f"curve_{n}")
+        (halo,) = path.get_path_effects()
+        assert halo._gc["foreground"] == style.halo_for(style.color_for(n))
+        assert path.get_marker() == style.marker_for(n)
+        if n == "gd":
+            assert curve.get_linestyle() == "-"
+        else:  # matplotlib keeps the pattern as given, before scaling by the line width
+            offset, dashes = curve._unscaled_dash_pattern
+            assert (offset, tuple(dashes)) == style.dashes_for(n)

@@ -277,7 +277,7 @@ def test_rate_question():
     assert ex.predict(0.5) is False
 
 
-def test_hiding_and_showing_the_answer_again_is_a_blit_of_the_right_picture():
+def test_showing_the_answer_and_moving_on_are_blits_of_the_right_picture():
     ex = LearningRateExplorer(kappa=10.0, question=best_lr_question())
     full_draws = []
     ex.figure.canvas.mpl_connect("draw_event", lambda event: full_draws.append(event))
@@ -285,16 +285,18 @@ def test_hiding_and_showing_the_answer_again_is_a_blit_of_the_right_picture():
     def pixels():
         return np.asarray(ex.figure.canvas.buffer_rgba()).copy()
 
-    ex.predict(2 / 1.1)  # shown: drawn in full once
-    ex.set(alpha=0.5)  # a move hides the answer: the hidden picture is still cached
-    assert len(full_draws) == 1
     hidden = pixels()
-    ex.predict(0.5)
+    ex.figure.canvas.draw()  # the hidden picture, with its "press Run" note, as drawn in full
+    np.testing.assert_array_equal(pixels(), hidden)
+    full_draws.clear()
+    ex.predict(2 / 1.1)  # shown: drawn in full once (the answers are in the background)
+    assert len(full_draws) == 1
     shown = pixels()
-    assert len(full_draws) == 1  # both pictures come from the cache from now on
     assert not np.array_equal(hidden, shown)
     ex.figure.canvas.draw()  # what a full draw of the same state gives
     np.testing.assert_array_equal(pixels(), shown)
+    ex.set(alpha=0.5)  # answered: the answer stays, the move is a blit
+    assert len(full_draws) == 2 and ex.artist("press_run").get_visible() is False
     ex.set(alpha=0.6)
     blitted = pixels()
     ex.figure.canvas.draw()

@@ -76,8 +76,8 @@ def test_predict_then_run_hides_then_reveals():
     assert ex.predict("smaller") is True
     assert ce.get_visible()
     assert "Right" in ex.feedback.value and "0.0025" in ex.feedback.value
-    ex.set(z=5.0)  # a new setting asks for a new prediction
-    assert not ce.get_visible()
+    ex.set(z=5.0)  # answered: the new setting shows at once, without the old verdict
+    assert ce.get_visible() and ex.feedback.value == ""
     assert ex.predict("larger") is False
     assert "Not quite" in ex.feedback.value
 

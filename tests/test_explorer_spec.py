@@ -133,7 +133,7 @@ def test_hidden_values_are_set_by_code_or_a_click_and_checked():
     assert ex.on_click(0, 3.0, 4.0) == {"start": (3.0, 4.0)}
 
 
-def test_scrubbing_keeps_a_revealed_prediction_and_a_new_setting_hides_it():
+def test_scrubbing_keeps_the_verdict_and_a_new_setting_keeps_the_run_shown():
     q = Question("?", answer=lambda st: ("a", f"n = {st.n}"), choices=("a", "b"))
     ex = RunExplorer(question=q)
     path = ex.artist("path")
@@ -142,8 +142,26 @@ def test_scrubbing_keeps_a_revealed_prediction_and_a_new_setting_hides_it():
     ex.set(t=2)  # view-only: the run and the verdict stay
     assert path.get_visible() and "Right" in ex.feedback.value
     assert ex.status.value.endswith("at t = 2 of 5; x = 0.5</span>")
-    ex.set(n=7)  # a new setting asks for a new prediction
-    assert not path.get_visible() and ex.feedback.value == ""
+    ex.set(n=7)  # answered: the new setting's run shows at once; the verdict was about n = 5
+    assert path.get_visible() and ex.feedback.value == ""
+    assert "prediction" not in ex.status.value
+
+
+def test_axes_are_never_blank_while_a_question_waits():
+    """Before the prediction the first axes say what to do; after it the note goes for good
+    (and an explorer without a question has no note)."""
+    q = Question("?", answer=lambda st: ("a", f"n = {st.n}"), choices=("a", "b"))
+    ex = RunExplorer(question=q)
+    note = ex.artist("press_run")
+    assert note.get_visible() and "press Run" in note.get_text() and note.axes is ex.axes[0]
+    before = np.asarray(ex.figure.canvas.buffer_rgba()).copy()
+    ex.predict("a")
+    assert not note.get_visible()
+    assert not np.array_equal(before, np.asarray(ex.figure.canvas.buffer_rgba()))
+    ex.set(n=7)
+    assert not note.get_visible()
+    with pytest.raises(KeyError, match="press_run"):
+        RunExplorer().artist("press_run")
 
 
 def test_a_frame_change_redraws_and_a_move_blits():

@@ -119,3 +119,41 @@ def test_question_hides_the_cheapest_threshold_until_predicted():
     assert not ex.artist("best_boundary").get_visible() and not ex.artist("roc_best").get_visible()
     assert ex.predict("below 0.5")
     assert ex.artist("best_boundary").get_visible() and ex.artist("pr_best").get_visible()
+
+
+def test_confusion_table_names_its_rows_and_columns(ex):
+    """A data table a screen reader can read: a header for every column and every row, none
+    empty (axe-core's empty-table-header), each count in the cell of its true and predicted
+    class."""
+    from html.parser import HTMLParser
+
+    class Cells(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.rows, self._tag = [], None
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "tr":
+                self.rows.append([])
+            elif tag in ("th", "td"):
+                self._tag = (tag, dict(attrs).get("scope"))
+                self.rows[-1].append([tag, dict(attrs).get("scope"), ""])
+
+        def handle_data(self, data):
+            if self._tag and self.rows and self.rows[-1]:
+                self.rows[-1][-1][2] += data
+
+        def handle_endtag(self, tag):
+            if tag in ("th", "td"):
+                self._tag = None
+
+    parser = Cells()
+    parser.feed(ex.readout_boxes["confusion"].value)
+    head, *rows = parser.rows
+    assert [c[:2] for c in head] == [["th", "col"]] * 3
+    assert all(c[2].strip() for c in head)
+    assert [r[0][:2] for r in rows] == [["th", "row"]] * 2
+    assert [r[0][2] for r in rows] == ["benign (y = 0)", "malignant (y = 1)"]
+    assert [[c[2].split()[0] for c in r[1:]] for r in rows] == [["TN", "FP"], ["FN", "TP"]]
+    (tn, fp), (fn, tp) = ex.state.confusion.tolist()
+    assert table_counts(ex) == {"TN": tn, "FP": fp, "FN": fn, "TP": tp}

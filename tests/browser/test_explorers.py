@@ -61,11 +61,11 @@ def wait_until_shown(page, index: int, done, describe) -> None:
     """Poll ``done()`` until it holds, answering the explorer's question whenever its run is
     hidden.
 
-    An explorer with a question hides its run after a change of setting (its feedback line
-    empties) until the learner commits a prediction again. A slider move can reach the kernel as
-    several changes, and a Run pressed between two of them is undone by the next: so Run is
-    pressed again (at most twice a second) for as long as the run stays hidden. Moving a
-    view-only control (a step scrubber) keeps the run shown.
+    An explorer with a question hides its run until the learner's first prediction; after that
+    a change of setting shows its run at once and only empties the feedback line (the verdict
+    was about the setting predicted). Run is pressed (at most twice a second) whenever that line
+    is empty, so every setting is checked with its verdict, as a learner who predicts each time
+    sees it. Moving a view-only control (a step scrubber) keeps the verdict.
     """
     feedback = feedback_locator(page, index)
     deadline = time.monotonic() + RESPONSE_TIMEOUT

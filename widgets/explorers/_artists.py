@@ -19,7 +19,18 @@ import numpy as np
 from matplotlib.artist import Artist as MplArtist
 from matplotlib.axes import Axes
 
-__all__ = ["Artist", "Custom", "HLine", "Image", "Line", "Points", "Text", "VLine", "same_data"]
+__all__ = [
+    "PRESS_RUN",
+    "Artist",
+    "Custom",
+    "HLine",
+    "Image",
+    "Line",
+    "Points",
+    "Text",
+    "VLine",
+    "same_data",
+]
 
 State = Any
 
@@ -32,6 +43,7 @@ class Artist:
         ax: index of the axes it is drawn on (``None``: on the figure).
         data: ``state -> data`` in the form the artist takes (see each subclass).
         answer: hidden until the learner has committed a prediction.
+        hint: the other way round: shown only until then (what to do to see the run).
         static: part of the background, updated on full redraws only.
         layer: part of the background's layer, updated when the explorer's ``layer_key`` changes
             (or on a full redraw), and drawn then over the picture without the layer.
@@ -43,6 +55,7 @@ class Artist:
     ax: int | None = 0
     data: Callable[[State], Any] | None = None
     answer: bool = False
+    hint: bool = False
     static: bool = False
     layer: bool = False
     visible: Callable[[State], bool] | None = None
@@ -69,7 +82,7 @@ class Artist:
             artist.set(**props)
 
     def shown(self, state: State, revealed: bool) -> bool:
-        if self.answer and not revealed:
+        if (self.answer and not revealed) or (self.hint and revealed):
             return False
         return self.visible is None or bool(self.visible(state))
 
@@ -180,3 +193,24 @@ def same_data(a: Any, b: Any) -> bool:
         return bool(a == b)
     except (TypeError, ValueError):
         return False
+
+
+def _press_run_note(ax: Axes) -> MplArtist:
+    box = {"boxstyle": "round,pad=0.5", "fc": "white", "ec": "0.35", "lw": 1.0, "alpha": 0.95}
+    return ax.text(
+        0.5,
+        0.5,
+        "Make your prediction above the figure,\nthen press Run to see the run here",
+        transform=ax.transAxes,
+        ha="center",
+        va="center",
+        fontsize=11,
+        color="0.1",
+        bbox=box,
+        zorder=20,
+    )
+
+
+#: the note on an explorer's first axes while a question waits for its prediction (added by
+#: the explorer when it has a question and answers to hide): never blank axes
+PRESS_RUN = Custom(0, None, hint=True, create=_press_run_note, draw=lambda artist, data: None)

@@ -94,11 +94,13 @@ class Prediction:
             self._show_status()
         return right
 
-    def _hide_answer_unless(self, changed: set[str]) -> None:
-        """A new setting asks for a new prediction; scrubbing along a revealed run does not."""
-        keep = self._revealed and bool(changed) and set(changed) <= self.view_only
-        if self.question is not None and not keep:
-            self._revealed = False
+    def _drop_verdict_unless(self, changed: set[str]) -> None:
+        """Once the learner has predicted, the run stays shown: a new setting shows its own run
+        at once (the question was answered), and only the verdict, which was about the setting
+        predicted, goes; scrubbing along the run keeps the verdict too."""
+        if self.question is None or not self._revealed:
+            return
+        if changed and not set(changed) <= self.view_only:
             self.feedback.value = ""
 
     def _show_error(self, exc: BaseException) -> None:

@@ -19,7 +19,10 @@ An explorer's class body declares
 The base class builds and validates the controls (a constructor argument out of range is a
 ``ValueError`` naming it and its range), checks when the class is defined that every control and
 setting is a parameter of the model, caches model results, blits the moving artists over a cached
-background or redraws in full, and hides the answers until a prediction is made. Two hooks stay for
+background or redraws in full, and hides the answers until the first prediction is made (a note on
+the first axes says so; afterwards every setting shows its run). An explorer whose figure takes
+clicks (``on_click``) declares ``click_entry`` for the keyboard's equivalent, a field that takes
+the point as text (``_entry.py``). Two hooks stay for
 what a declaration does not say: ``layout(figure) -> axes`` (axes, scales, fixed decorations),
 ``decorate()`` (legends of the declared artists) and ``draw_frame(state)`` (contour fills,
 heatmaps, limits: the parts redrawn with the frame); ``declare(settings)`` and
@@ -41,8 +44,9 @@ from matplotlib.figure import Figure
 
 from ..models import Question, Status
 from ._ahead import RunAhead
-from ._artists import Artist, same_data
+from ._artists import PRESS_RUN, Artist, same_data
 from ._controls import Control, Scrubber, canonical, place, play_for
+from ._entry import point_entry
 from ._figure import BlitManager, backend_name, new_figure, one_frame
 from ._predict import Prediction
 
@@ -67,6 +71,9 @@ class Explorer(ipw.VBox, Prediction, RunAhead):
     redraw_on: ClassVar[tuple[str, ...]] = ()
     figsize: ClassVar[tuple[float, float]] = (10.0, 4.0)
     columns: ClassVar[int] = 2
+    #: the keyboard's way to do what a click on the figure does: (axes index, the name its
+    #: errors use, the field's label)
+    click_entry: ClassVar[tuple[int, str, str] | None] = None
 
     #: the state the figure and status line show now
     state: Any = None
@@ -135,6 +142,8 @@ class Explorer(ipw.VBox, Prediction, RunAhead):
         self.figure = new_figure(cls.figsize)
         self.axes = tuple(self.layout(self.figure))
         self.artist_specs = dict(cls.declare_artists(self.settings))
+        if question is not None and any(a.answer for a in self.artist_specs.values()):
+            self.artist_specs["press_run"] = PRESS_RUN
         self._artists = {n: a.make(self._axes_of(a)) for n, a in self.artist_specs.items()}
         self.decorate()
         self.blit = BlitManager(self.figure)
@@ -167,6 +176,9 @@ class Explorer(ipw.VBox, Prediction, RunAhead):
         self._holding, self._pending = False, set()
         if self.on_click.__func__ is not Explorer.on_click:
             self.figure.canvas.mpl_connect("button_press_event", self._clicked)
+            if cls.click_entry is not None:
+                self.point_entry = point_entry(self, *cls.click_entry)
+                extra.append(self.point_entry)
 
         children: list[ipw.Widget] = [_grid(list(self.controls.values()), cls.columns)]
         children += extra + list(self.readout_boxes.values())
@@ -413,7 +425,7 @@ class Explorer(ipw.VBox, Prediction, RunAhead):
             with warnings.catch_warnings():
                 # A numerical warning during an update is a bug to show, not noise to print.
                 warnings.simplefilter("error", RuntimeWarning)
-                self._hide_answer_unless(changed)
+                self._drop_verdict_unless(changed)
                 status = self.render(frozenset(changed))
         except Exception as exc:  # shown to the learner, inside the explorer
             self._show_error(exc)

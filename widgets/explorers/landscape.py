@@ -16,13 +16,22 @@ from ._artists import Custom, HLine, Line, VLine
 from ._controls import Choice, Hidden, IntSlider, LogSlider, Scrubber, Slider, Steps, Toggle
 from ._plots import draw_contours, end_label, fraction_ticks, set_end, sparse_log_minor_ticks
 from ._spec import Explorer
-from .style import color_for
+from .style import color_for, dashes_for, marker_for, outlined
 
 __all__ = ["LandscapeRaceExplorer"]
 
 
+def _key(name: str) -> str:
+    return "gd" if name == "batch" else name
+
+
 def _color(name: str) -> str:
-    return color_for("gd" if name == "batch" else name)
+    return color_for(_key(name))
+
+
+def _look(name: str) -> dict:
+    """A racer's line: its colour, and its marker and dashes, so colour is not the only cue."""
+    return dict(color=_color(name), marker=marker_for(_key(name)), ls=dashes_for(_key(name)))
 
 
 def _put_ellipse(e, data) -> None:
@@ -89,6 +98,7 @@ class LandscapeRaceExplorer(Explorer):
     answers = ("scoreboard",)
     figsize = (10.0, 4.3)
     columns = 4
+    click_entry = (0, "start", "start w₁, w₂ (or click the map)")
 
     def __init__(self, *, alphas: Mapping[str, float] | None = None, **values) -> None:
         for name, alpha in dict(alphas or {}).items():
@@ -144,18 +154,23 @@ class LandscapeRaceExplorer(Explorer):
     def declare_artists(cls, settings):
         a = {}
         for n in race.racer_names(settings["optimizers"], settings["variants"]):
-            col, shown = _color(n), lambda st, n=n: n in st.shown
-            # the path ends in a dot at the step shown
-            head = dict(marker="o", markevery=[-1], ms=6.5, mec="white", mew=1.0)
+            col, shown, look = _color(n), lambda st, n=n: n in st.shown, _look(n)
+            # the path, solid and outlined over the contour fill, ends in the racer's marker at
+            # the step shown; its loss curve has the racer's dashes
+            head = dict(marker=look["marker"], markevery=[-1], ms=7.5, mec="white", mew=1.0)
             a[f"path_{n}"] = Line(
                 0,
                 lambda st, n=n: st.path(n).T,
                 True,
                 visible=shown,
-                style=dict(color=col, lw=1.6, **head),
+                style=dict(color=col, lw=1.6, path_effects=outlined(col, 1.6), **head),
             )
             a[f"curve_{n}"] = Line(
-                1, lambda st, n=n: st.curve(n), True, visible=shown, style=dict(color=col, lw=1.6)
+                1,
+                lambda st, n=n: st.curve(n),
+                True,
+                visible=shown,
+                style=dict(color=col, lw=1.6, ls=look["ls"]),
             )
             if n in race.MOMENTUM_LIKE:
                 arrow = dict(arrowstyle="-|>", mutation_scale=12, color=col, lw=1.8)
@@ -234,7 +249,8 @@ class LandscapeRaceExplorer(Explorer):
             self._legend = None
         if st.shown:  # names only: the numbers that change every step are in the scoreboard
             handles = [
-                Line2D([], [], color=_color(n), lw=2, label=st.run(n).label) for n in st.shown
+                Line2D([], [], lw=2, ms=7, mec="white", label=st.run(n).label, **_look(n))
+                for n in st.shown
             ]
             where = dict(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
             self._legend = ax_l.legend(handles=handles, fontsize=8.5, frameon=False, **where)

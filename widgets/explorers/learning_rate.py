@@ -42,7 +42,7 @@ from ._artists import Custom, HLine, Image, Line, Text, VLine
 from ._controls import Choice, IntSlider, LogSlider, Slider
 from ._plots import sparse_log_minor_ticks
 from ._spec import Explorer
-from .style import OKABE_ITO, ROLE_COLORS, color_for
+from .style import OKABE_ITO, ROLE_COLORS, color_for, dashes_for
 
 __all__ = [
     "ALPHA_RANGE",
@@ -172,7 +172,15 @@ class LearningRateExplorer(Explorer):
             0, _BEST, True, True, VLine, color=BEST, lw=1.6, ls="--", label=_BEST_LABEL
         ),
         "eigenvalues": _a(0, _EIGEN, False, True, Text, ha="right", va="bottom", fontsize=8),
-        "rate_mom": _a(0, _MOM, True, color=color_for("momentum"), lw=1.4, label=_MOM_LABEL),
+        "rate_mom": _a(
+            0,
+            _MOM,
+            True,
+            color=color_for("momentum"),
+            lw=1.4,
+            ls=dashes_for("momentum"),
+            label=_MOM_LABEL,
+        ),
         "alpha_line": VLine(0, lambda s: s.alpha, props=_RUN_COLOR, style=dict(lw=1.0)),
         "rate_marker": _a(0, lambda s: s.rate_point, True, **DOT, ms=7),
         # the loss per step

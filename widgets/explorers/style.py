@@ -1,11 +1,30 @@
 """One colour-blind-safe palette for the whole course (Okabe & Ito, 2008).
 
-The same optimizer always has the same colour, in every explorer and every lesson.
+The same optimizer always has the same colour, in every explorer and every lesson, and also its
+own marker and dash pattern, so that colour is never the only thing telling two racers apart.
+A line drawn over a filled contour map gets a halo (``outlined``): white around a dark colour,
+black around a light one, whichever stands at least 3:1 against the line (WCAG 2.1's contrast for
+graphics), so the line reads the same over any fill.
 """
 
 from __future__ import annotations
 
-__all__ = ["OKABE_ITO", "OPTIMIZER_COLORS", "ROLE_COLORS", "color_for"]
+from matplotlib import patheffects
+from matplotlib.colors import to_rgb
+
+__all__ = [
+    "OKABE_ITO",
+    "OPTIMIZER_COLORS",
+    "OPTIMIZER_DASHES",
+    "OPTIMIZER_MARKERS",
+    "ROLE_COLORS",
+    "color_for",
+    "contrast_ratio",
+    "dashes_for",
+    "halo_for",
+    "marker_for",
+    "outlined",
+]
 
 OKABE_ITO = {
     "black": "#000000",
@@ -32,6 +51,34 @@ OPTIMIZER_COLORS = {
     "minibatch": "#B8860B",
 }
 
+#: one marker per optimizer (the head of its path, its legend entry)
+OPTIMIZER_MARKERS = {
+    "gd": "o",
+    "momentum": "s",
+    "nesterov": "D",
+    "adagrad": "^",
+    "rmsprop": "v",
+    "adam": "P",
+    "newton": "X",
+    "lbfgs": "*",
+    "sgd": "h",
+    "minibatch": "p",
+}
+
+#: one dash pattern per optimizer (its loss curve, its legend entry); gd's is solid
+OPTIMIZER_DASHES = {
+    "gd": "-",
+    "momentum": (0, (6, 1.5)),
+    "nesterov": (0, (6, 1.5, 1.2, 1.5)),
+    "adagrad": (0, (1.2, 1.2)),
+    "rmsprop": (0, (10, 2.5)),
+    "adam": (0, (3, 1.2, 1.2, 1.2, 1.2, 1.2)),
+    "newton": (0, (2.5, 1.2)),
+    "lbfgs": (0, (8, 1.5, 1.2, 1.5, 1.2, 1.5)),
+    "sgd": (0, (1.2, 2.5)),
+    "minibatch": (0, (4, 2.5)),
+}
+
 # Colours for things that are not optimizers, fixed so a figure's legend reads the same everywhere.
 ROLE_COLORS = {
     "class 0": OKABE_ITO["blue"],
@@ -53,3 +100,56 @@ def color_for(name: str) -> str:
             f"unknown optimizer {name!r} for colour; valid values are: "
             + ", ".join(map(repr, OPTIMIZER_COLORS))
         ) from None
+
+
+def _lookup(table: dict, what: str, name: str):
+    try:
+        return table[name]
+    except KeyError:
+        raise ValueError(
+            f"unknown optimizer {name!r} for {what}; valid values are: "
+            + ", ".join(map(repr, table))
+        ) from None
+
+
+def marker_for(name: str) -> str:
+    """Marker of an optimizer by its registry name."""
+    return _lookup(OPTIMIZER_MARKERS, "marker", name)
+
+
+def dashes_for(name: str):
+    """Dash pattern (a matplotlib ``linestyle``) of an optimizer by its registry name."""
+    return _lookup(OPTIMIZER_DASHES, "dashes", name)
+
+
+def _luminance(color) -> float:
+    """WCAG 2.1 relative luminance of a colour."""
+    channels = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in to_rgb(color)]
+    return 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2]
+
+
+def contrast_ratio(a, b) -> float:
+    """WCAG 2.1 contrast ratio of two colours, from 1 (the same) to 21 (black on white).
+
+    Example:
+        >>> round(contrast_ratio("black", "white"), 1)
+        21.0
+    """
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def halo_for(color) -> str:
+    """White or black, whichever stands out more against ``color`` (always at least 3:1, since
+    any colour reaches √21 ≈ 4.6:1 against one of the two).
+
+    Example:
+        >>> halo_for(OKABE_ITO["blue"]), halo_for(OKABE_ITO["sky blue"])
+        ('white', 'black')
+    """
+    return max(("white", "black"), key=lambda h: contrast_ratio(color, h))
+
+
+def outlined(color, lw: float) -> list:
+    """Path effects that draw a line of width ``lw`` over a halo 1.2 pt wider on each side."""
+    return [patheffects.withStroke(linewidth=lw + 2.4, foreground=halo_for(color))]

@@ -48,13 +48,21 @@ def confusion_table(st) -> str:
     """The confusion matrix as an HTML table, with the metrics read from it."""
     (tn, fp), (fn, tp) = st.confusion.tolist()
     precision = "undefined" if math.isnan(st.precision) else f"{st.precision:.2f}"
-    cell = "<td style='padding:2px 10px;text-align:right'>{}</td>"
+    pad = "padding:2px 10px;text-align:right"
+    head = "".join(
+        f"<th scope='col' style='{pad}'>{html.escape(v)}</th>"
+        for v in ("true class", "predicted benign", "predicted malignant")
+    )
     rows = [
-        ("", "predicted benign", "predicted malignant"),
         ("benign (y = 0)", f"TN {tn}", f"FP {fp}"),
         ("malignant (y = 1)", f"FN {fn}", f"TP {tp}"),
     ]
-    body = "".join("<tr>" + "".join(cell.format(html.escape(v)) for v in r) + "</tr>" for r in rows)
+    body = f"<tr>{head}</tr>" + "".join(
+        f"<tr><th scope='row' style='{pad}'>{html.escape(r[0])}</th>"
+        + "".join(f"<td style='{pad}'>{html.escape(v)}</td>" for v in r[1:])
+        + "</tr>"
+        for r in rows
+    )
     metrics = (
         f"precision {precision} · recall {st.recall:.2f} · F1 {st.f1:.2f} · "
         f"accuracy {st.accuracy:.2f} · cost {st.cost:g}"
