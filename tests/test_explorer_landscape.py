@@ -338,6 +338,9 @@ def test_a_longer_budget_continues_the_runs_and_equals_a_run_from_scratch():
 
 
 def test_a_shared_setting_reruns_only_the_racers_that_use_it():
+    # runs another test made (or a run-ahead computed) in this process would not be run again
+    model._racer.cache_clear()
+    model._LONGEST.clear()
     ex = LandscapeRaceExplorer(optimizers=("gd", "momentum", "nesterov", "adam"))
     ran = []
     real, real_each = model.simulate, model.simulate_each

@@ -204,7 +204,8 @@ def test_one_dimensional_taylor_models(ex):
     assert "2/f″" in ex.last_status.text
 
 
-def test_switching_losses_sets_ranges_and_defaults(ex):
+def test_switching_losses_sets_ranges_and_defaults():
+    ex = TaylorNewtonExplorer()  # its own: the shared one may be on Rosenbrock already, moved
     ex.set(objective="rosenbrock")
     w1, w2 = ex.controls["w1"], ex.controls["w2"]
     assert (w1.min, w1.max, w2.min, w2.max) == (-2.0, 2.0, -1.0, 3.0)

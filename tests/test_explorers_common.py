@@ -221,3 +221,53 @@ def test_a_play_button_holds_its_sliders_value_and_range(cls):
         if not widget.disabled and all(p.max != widget.max for p in plays):
             widget.value = widget.min + (widget.max - widget.min) // 2
             assert not unmatched(), widget.description
+
+
+#: 10 pt on screen: a figure drawn at 100 dpi shows 100 CSS px per inch, so a text of s points
+#: is s·100/72 CSS px tall, and 10 CSS points (13.3 px) need s ≥ 9.6
+SMALLEST_FONT_PT = 10 * 96 / 100
+
+
+@pytest.mark.parametrize("cls", CLASSES, ids=IDS)
+def test_every_text_in_the_figure_reads_at_10_pt(cls):
+    """Legends, tick labels, notes and titles: no visible text under 10 pt at the figure's
+    natural size (the size it has in a window as wide as the figure)."""
+    from matplotlib.text import Text
+
+    ex = cls()
+    ex.figure.canvas.draw()  # tick labels exist once drawn
+    assert ex.figure.dpi == 100
+    small = sorted(
+        {
+            (round(t.get_fontsize(), 1), t.get_text()[:40])
+            for t in ex.figure.findobj(Text)
+            if t.get_visible() and t.get_text().strip() and t.get_fontsize() < SMALLEST_FONT_PT
+        }
+    )
+    assert not small, f"{cls.__name__}: {small[:8]}"
+
+
+@pytest.mark.parametrize("cls", CLASSES, ids=IDS)
+def test_each_explorer_opens_with_a_heading_for_screen_readers(cls):
+    """A heading named like the explorer's region comes first, so a screen reader's heading
+    list leads to every explorer; it is out of sight (the lesson's text introduces it)."""
+    from html.parser import HTMLParser
+
+    from widgets.explorers._access import title_of
+
+    ex = cls()
+    first = ex.children[0]
+    found = []
+
+    class Headings(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+                found.append([tag, dict(attrs).get("style", ""), ""])
+
+        def handle_data(self, data):
+            if found:
+                found[-1][2] += data
+
+    Headings().feed(first.value)
+    assert [(tag, text) for tag, _, text in found] == [("h3", title_of(cls))]
+    assert "clip:rect(0,0,0,0)" in found[0][1] and "position:absolute" in found[0][1]

@@ -11,10 +11,12 @@ its style sheet gives every control a visible focus ring.
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
 import anywidget
+import ipywidgets as ipw
 import traitlets
 from matplotlib.figure import Figure
 
@@ -39,6 +41,22 @@ def title_of(cls: type) -> str:
     return " ".join(
         [words[0]] + [w if w.isupper() and len(w) > 1 else w.lower() for w in words[1:]]
     )
+
+
+#: on the page for a screen reader, out of sight (the lesson's text above already introduces
+#: the explorer): the usual visually-hidden rules
+_OUT_OF_SIGHT = (
+    "position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;"
+    "clip:rect(0,0,0,0);white-space:nowrap;border:0"
+)
+
+
+def heading(cls: type) -> ipw.HTML:
+    """The explorer's heading, so a screen reader can jump from explorer to explorer."""
+    title = html.escape(title_of(cls))
+    box = ipw.HTML(f"<h3 class='descent-explorer-heading' style='{_OUT_OF_SIGHT}'>{title}</h3>")
+    box.add_class("descent-explorer-heading-box")
+    return box
 
 
 #: the smallest a figure is drawn to fit its explorer's width (at 640 px, Voila at 200 % zoom

@@ -43,6 +43,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from ..models import Question, Status
+from ._access import heading
 from ._ahead import RunAhead
 from ._artists import PRESS_RUN, Artist, same_data
 from ._controls import Control, Scrubber, canonical, place, play_for
@@ -180,7 +181,10 @@ class Explorer(ipw.VBox, Prediction, RunAhead):
                 self.point_entry = point_entry(self, *cls.click_entry)
                 extra.append(self.point_entry)
 
-        children: list[ipw.Widget] = [_grid(list(self.controls.values()), cls.columns)]
+        children: list[ipw.Widget] = [
+            heading(cls),
+            _grid(list(self.controls.values()), cls.columns),
+        ]
         children += extra + list(self.readout_boxes.values())
         self._setup_question(question)
         if self._predict_box is not None:

@@ -44,7 +44,7 @@ def _start(name, value):
 def _note(ax, **style):
     """A note in the top left corner of the axes, on a white box."""
     box = {"boxstyle": "round,pad=0.25", "fc": "white", "ec": "none", "alpha": 0.85}
-    kw = dict(transform=ax.transAxes, ha="left", va="top", fontsize=7.5, bbox=box)
+    kw = dict(transform=ax.transAxes, ha="left", va="top", fontsize=10, bbox=box)
     return ax.text(0.03, 0.97, "", **kw, **style)
 
 
@@ -86,7 +86,7 @@ class BatchSizeExplorer(Explorer):
     model = batch_state
     describe = batch_status
     redraw_on = ("x_axis",)
-    figsize = (10.5, 3.7)
+    figsize = (10.5, 4.2)
     columns = 3
 
     @classmethod
@@ -179,7 +179,7 @@ class BatchSizeExplorer(Explorer):
 
     def layout(self, figure):
         ax_c, ax_l, ax_n = figure.subplots(1, 3, gridspec_kw={"width_ratios": [1.15, 1.15, 0.9]})
-        figure.subplots_adjust(left=0.07, right=0.985, bottom=0.15, top=0.88, wspace=0.33)
+        figure.subplots_adjust(left=0.07, right=0.985, bottom=0.22, top=0.9, wspace=0.33)
         obj, start = self.settings["objective"], self.settings["start"]
         s = setup_for(obj, obj.start if start is None else start)
         draw_contours(ax_c, s.objective, bounds=s.bounds, resolution=101)
@@ -195,7 +195,7 @@ class BatchSizeExplorer(Explorer):
             Line2D([], [], color=_COLOR, lw=1.8, label="median"),
             Line2D([], [], color=ROLE_COLORS["theory"], lw=0.9, ls=":", label="minimum f*"),
         ]
-        ax_l.legend(handles=handles, loc="upper right", fontsize=7.5)
+        ax_l.legend(handles=handles, loc="upper right", fontsize=10)
         r = s.grad_range
         ax_n.set(xlim=(-r, r), ylim=(-r, r), aspect="equal", xlabel="∂f/∂w₁", ylabel="∂f/∂w₂")
         ax_n.axhline(0, color="#bbbbbb", lw=0.6)
@@ -206,9 +206,9 @@ class BatchSizeExplorer(Explorer):
             Line2D([], [], color=_RED, lw=1.4, label="2σ of ĝ"),
             Line2D([], [], color="black", lw=1.6, label="full gradient ∇f"),
         ]
-        ax_n.legend(
-            handles=handles, loc="lower left", fontsize=6.5, framealpha=0.85, borderpad=0.3,
-            handlelength=1.2,
+        figure.legend(  # under the panels: the gradients fill their own
+            handles=handles, loc="lower right", bbox_to_anchor=(0.985, 0.0), ncol=4,
+            fontsize=10, frameon=False, handlelength=1.2, columnspacing=1.2,
         )  # fmt: skip
         ax_n.set_title("gradient noise at run 1's point", fontsize=10)
         return ax_c, ax_l, ax_n

@@ -85,12 +85,12 @@ class CalibrationExplorer(Explorer):
     readouts = {"scores": scores_table}
     answers = ("scores",)
     redraw_on = ()
-    figsize = (10.5, 3.6)
+    figsize = (10.5, 4.0)
     columns = 3
 
     def layout(self, figure):
         axes = figure.subplots(1, 3)
-        figure.subplots_adjust(left=0.06, right=0.99, bottom=0.15, top=0.86, wspace=0.3)
+        figure.subplots_adjust(left=0.06, right=0.99, bottom=0.24, top=0.9, wspace=0.3)
         ax_rel, ax_hist, ax_map = axes
         for ax in (ax_rel, ax_map):
             ax.plot([0, 1], [0, 1], color="#999999", lw=0.8, ls=":", label="perfectly calibrated")
@@ -105,7 +105,14 @@ class CalibrationExplorer(Explorer):
 
     def decorate(self) -> None:
         handles = [self.axes[0].lines[0], self.artist("before"), self.artist("after")]
-        self.axes[0].legend(handles=handles, loc="upper left", fontsize=7.5, framealpha=0.85)
+        self.figure.legend(  # under the panels, off the points
+            handles=handles,
+            loc="lower left",
+            bbox_to_anchor=(0.06, 0.0),
+            ncol=3,
+            fontsize=10,
+            frameon=False,
+        )
 
     def draw_frame(self, st) -> None:
         self.axes[1].set_ylim(0, 1.04 * st.y.size)  # one bin can hold every test tumour

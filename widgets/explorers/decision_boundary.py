@@ -143,17 +143,16 @@ class DecisionBoundaryExplorer(Explorer):
     }
     redraw_on = ("separable",)
     columns = 3
+    figsize = (10.0, 4.7)
 
     def layout(self, figure):
-        ax_data = figure.add_axes((0.065, 0.1, 0.43, 0.76))
-        ax_norm = figure.add_axes((0.6, 0.56, 0.38, 0.34))
-        ax_loss = figure.add_axes((0.6, 0.1, 0.38, 0.34))
+        ax_data = figure.add_axes((0.07, 0.11, 0.43, 0.7))
+        ax_norm = figure.add_axes((0.61, 0.55, 0.37, 0.33))
+        ax_loss = figure.add_axes((0.61, 0.11, 0.37, 0.33))
         ax_norm.set(xlim=(0, STEPS), ylabel="‖w‖ (weights)")
         ax_norm.set_title("gradient descent from w = 0", fontsize=10)
         ax_norm.tick_params(labelbottom=False)
-        ax_loss.set(
-            xlim=(0, STEPS), yscale="log", xlabel="step t", ylabel="loss (mean NLL + τ‖w‖²/2)"
-        )
+        ax_loss.set(xlim=(0, STEPS), yscale="log", xlabel="step t", ylabel="NLL + τ‖w‖²/2")
         sparse_log_minor_ticks(ax_loss)
         return ax_data, ax_norm, ax_loss
 
@@ -164,8 +163,8 @@ class DecisionBoundaryExplorer(Explorer):
             labels=[*NAMES[False], *(self.artist(n).get_label() for n in names[2:])],
             loc="upper left",
             bbox_to_anchor=(0.06, 0.995),
-            ncol=3,
-            fontsize=8,
+            ncol=2,
+            fontsize=10,
             frameon=False,
             columnspacing=1.2,
             handletextpad=0.4,
@@ -173,11 +172,11 @@ class DecisionBoundaryExplorer(Explorer):
         self.axes[1].legend(
             handles=[self.artist("norm_line"), self.artist("norm_star")],
             loc="lower right",
-            fontsize=8,
+            fontsize=10,
             framealpha=0.85,
         )
         self.axes[2].legend(
-            handles=[self.artist("hand_loss")], loc="upper right", fontsize=8, framealpha=0.85
+            handles=[self.artist("hand_loss")], loc="upper right", fontsize=10, framealpha=0.85
         )
 
     def draw_frame(self, st) -> None:

@@ -48,7 +48,7 @@ __all__ = [
 
 _BLUE, _VERM = color_for("gd"), OKABE_ITO["vermillion"]
 # under the factor text, in the corner a descending loss curve leaves empty
-_LEGEND = dict(loc="upper right", bbox_to_anchor=(1.0, 0.9), fontsize=8, framealpha=0.9)
+_LEGEND = dict(loc="upper right", bbox_to_anchor=(1.0, 0.9), fontsize=10, framealpha=0.9)
 _THEORY = "theory f₀·|1 − αc|²ᵗ"
 _TITLES = {k: label.replace("  ", ": ") for label, k in OBJECTIVES_1D.items()}
 _CURVE = dict(color=ROLE_COLORS["curve"], lw=2, zorder=1)
@@ -176,7 +176,7 @@ class Descent1DExplorer(Explorer):
             1,
             lambda s: (0.98, 0.97, s.factor_text),
             answer=True,
-            style=dict(va="top", ha="right", fontsize=9),
+            style=dict(va="top", ha="right", fontsize=10),
         ),
     }
     figsize = (10.0, 3.9)

@@ -41,7 +41,7 @@ def _ll_number(ax):
     # Only the number is redrawn per update (text costs ~0.1 ms a glyph): the words are in the
     # background (``layout``, the axes' first text), and the number is anchored to their end.
     return ax.annotate(
-        "", xy=(1.0, 0.0), xycoords=ax.texts[0], ha="left", va="bottom", fontsize=9, weight="bold"
+        "", xy=(1.0, 0.0), xycoords=ax.texts[0], ha="left", va="bottom", fontsize=10, weight="bold"
     )
 
 
@@ -134,7 +134,7 @@ class FitByHandExplorer(Explorer):
             transform=ax_lik.transAxes,
             ha="left",
             va="bottom",
-            fontsize=9,
+            fontsize=10,
         )
         ax_surf.set_title("mean NLL over (w, b)", fontsize=10)
         return ax_fit, ax_lik, ax_surf
@@ -146,7 +146,7 @@ class FitByHandExplorer(Explorer):
             loc="lower left",
             bbox_to_anchor=(0.0, 1.02),
             ncol=4,
-            fontsize=8,
+            fontsize=10,
             frameon=False,
             handletextpad=0.3,
             columnspacing=1.0,
@@ -155,7 +155,7 @@ class FitByHandExplorer(Explorer):
         self.axes[2].legend(
             handles=[self.artist("best"), self.artist("marker")],
             loc="upper left",
-            fontsize=8,
+            fontsize=10,
             framealpha=0.85,
         )
 

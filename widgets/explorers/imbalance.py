@@ -124,7 +124,7 @@ class ImbalanceExplorer(Explorer):
         ax_data, ax_bars, ax_pr = figure.subplots(1, 3, width_ratios=(1.25, 1, 1))
         figure.subplots_adjust(left=0.06, right=0.99, bottom=0.15, top=0.84, wspace=0.35)
         ax_bars.set(xlim=(0, 1), ylim=(len(BARS) - 0.5, -0.5), xlabel="on the held-out tumours")
-        ax_bars.set_yticks(range(len(BARS)), BARS, fontsize=8)
+        ax_bars.set_yticks(range(len(BARS)), BARS, fontsize=10)
         ax_bars.tick_params(axis="y", length=0)
         ax_bars.set_title("minority recall against accuracy", fontsize=10)
         ax_pr.set(xlim=(-0.02, 1.02), ylim=(0, 1.04), xlabel="recall", ylabel="precision")
@@ -135,13 +135,13 @@ class ImbalanceExplorer(Explorer):
         names = ("points_0", "points_1", "boundary", "plain_boundary")
         self.axes[0].legend(
             handles=[self.artist(n) for n in names], loc="lower left", bbox_to_anchor=(0, 1.0),
-            ncol=2, fontsize=7.5, frameon=False, columnspacing=1.0, handletextpad=0.4,
+            ncol=2, fontsize=10, frameon=False, columnspacing=1.0, handletextpad=0.4,
         )  # fmt: skip
 
     def draw_frame(self, st) -> None:
         (x0, x1), (y0, y1) = st.bounds
         names = SCATTER_FEATURES
         self.axes[0].set(xlim=(x0, x1), ylim=(y0, y1), xlabel=f"{names[0]} (standardised)")
-        self.axes[0].set_ylabel(f"{names[1]} · training tumours", fontsize=9)
+        self.axes[0].set_ylabel(f"{names[1]} · training tumours", fontsize=10)
         ticks = np.linspace(0, 1, 6)
-        self.axes[1].set_xticks(ticks, [f"{100 * t:.0f} %" for t in ticks], fontsize=8)
+        self.axes[1].set_xticks(ticks, [f"{100 * t:.0f} %" for t in ticks], fontsize=10)

@@ -253,7 +253,7 @@ class LandscapeRaceExplorer(Explorer):
                 for n in st.shown
             ]
             where = dict(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
-            self._legend = ax_l.legend(handles=handles, fontsize=8.5, frameon=False, **where)
+            self._legend = ax_l.legend(handles=handles, fontsize=10, frameon=False, **where)
 
     def on_click(self, ax, x, y):
         return {"start": (x, y)} if ax == 0 else None

@@ -60,7 +60,7 @@ __all__ = [
 
 GREEN, THEORY, BEST = ROLE_COLORS["stable band"], ROLE_COLORS["theory"], ROLE_COLORS["best"]
 VERM, DIVERGED = OKABE_ITO["vermillion"], "#BBBBBB"  # grey: outside the colormap, "no value"
-ABOVE = dict(loc="lower left", bbox_to_anchor=(0.0, 1.01), fontsize=7.5, frameon=False)
+ABOVE = dict(loc="lower left", bbox_to_anchor=(0.0, 1.01), fontsize=10, frameon=False)
 ABOVE.update(borderaxespad=0.0, handlelength=1.8, columnspacing=1.2)
 LOW = ALPHA_RANGE[0] / 10.0  # where the bands start, off the axes
 _DX, _DM = np.diff(np.log10(SWEEP_LRS))[0], SWEEP_MOMENTA[1] - SWEEP_MOMENTA[0]
@@ -72,7 +72,7 @@ EXTENT = (
 )
 _LIMIT = lambda s: s.theory.stable_lr_max  # noqa: E731
 _BEST = lambda s: s.theory.best_lr  # noqa: E731
-COMPONENTS = ("theory, λmin direction", "theory, λmax direction")
+COMPONENTS = ("along the λmin direction", "along the λmax direction")
 _RUN_COLOR = lambda s: {"color": color_for(s.color_key)}  # noqa: E731
 
 
@@ -105,7 +105,7 @@ def _band(ax: int, horizontal: bool) -> Custom:
 
 
 def _label(text: str, x: float, data, **style) -> Text:
-    return Text(2, lambda s: (x, data(s), text), layer=True, style=dict(fontsize=7.5, **style))
+    return Text(2, lambda s: (x, data(s), text), layer=True, style=dict(fontsize=10, **style))
 
 
 def _a(ax: int, data, answer: bool = False, layer: bool = False, kind=Line, **style):
@@ -120,7 +120,7 @@ _EIGEN = lambda s: (0.99, 0.04, "λ = " + ", ".join(f"{v:.3g}" for v in s.theory
 _MOM = lambda s: s.momentum_curve  # noqa: E731
 _BEST_GD = lambda s: ([math.log10(s.theory.best_lr)], [0.0])  # noqa: E731
 _BEST_MOM = lambda s: ([math.log10(s.theory.best_momentum_lr)], [s.theory.best_momentum])  # noqa: E731
-_RATE_LABEL, _BEST_LABEL = "gradient descent: max |1 − αλᵢ|", "α* = 2/(λmin + λmax)"
+_RATE_LABEL, _BEST_LABEL = "GD: max |1 − αλᵢ|", "α* = 2/(λmin + λmax)"
 _MOM_LABEL, _DASHDOT = "heavy ball at this μ", (0, (4, 1.5, 1, 1.5))
 DOT = dict(marker="o", color=VERM, mec="white")
 MARK = dict(color="white", mec="black")
@@ -171,7 +171,7 @@ class LearningRateExplorer(Explorer):
         "best_line": _a(
             0, _BEST, True, True, VLine, color=BEST, lw=1.6, ls="--", label=_BEST_LABEL
         ),
-        "eigenvalues": _a(0, _EIGEN, False, True, Text, ha="right", va="bottom", fontsize=8),
+        "eigenvalues": _a(0, _EIGEN, False, True, Text, ha="right", va="bottom", fontsize=10),
         "rate_mom": _a(
             0,
             _MOM,
@@ -208,13 +208,13 @@ class LearningRateExplorer(Explorer):
         "best_mom": _a(3, _BEST_MOM, True, **MARK, marker="P", ms=9, label="Polyak's (α*, μ*)"),
         "heat_marker": _a(3, lambda s: s.heat_point, **DOT, ms=9, mew=1.5, label="this (α, μ)"),
     }
-    figsize = (10.0, 6.8)
+    figsize = (10.0, 7.6)
     columns = 3
 
     def layout(self, figure):
         axs = figure.subplots(2, 2)
         figure.subplots_adjust(
-            left=0.075, right=0.94, bottom=0.075, top=0.91, wspace=0.28, hspace=0.5
+            left=0.075, right=0.93, bottom=0.07, top=0.9, wspace=0.3, hspace=0.62
         )
         (ax_r, ax_l), (ax_s, ax_h) = axs
         ax_r.set(xscale="log", xlim=ALPHA_RANGE, ylim=(0.0, RATE_TOP), xlabel="learning rate α")
@@ -223,7 +223,7 @@ class LearningRateExplorer(Explorer):
         ax_l.set(yscale="log", ylim=LOSS_YLIM, xlabel="step t", ylabel="loss f(wₜ)")
         ax_s.set(yscale="log", ylim=(LOW * 10 / 3.0, ALPHA_RANGE[1] * 2.0), xlabel="step t")
         ax_s.set_ylabel("learning rate α_t")
-        ax_s.set_title("Schedule α_t against the stable band (green)", fontsize=9.5)
+        ax_s.set_title("Schedule α_t against the stable band (green)", fontsize=10)
         sparse_log_minor_ticks(ax_r, ax_l, ax_s)
         ax_h.set(xlim=EXTENT[:2], ylim=EXTENT[2:], xlabel="learning rate α (log scale)")
         ax_h.set_ylabel("momentum μ")
@@ -237,7 +237,7 @@ class LearningRateExplorer(Explorer):
         image = a("image")
         image.set_cmap(colormaps["viridis_r"].with_extremes(bad=DIVERGED))
         self.colorbar = self.figure.colorbar(image, ax=self.axes[3], pad=0.02, fraction=0.06)
-        self.colorbar.ax.tick_params(labelsize=8)
+        self.colorbar.ax.tick_params(labelsize=10)
         rate = [a(n) for n in ("band", "rate_gd", "best_line", "rate_mom")]
         self.axes[0].legend(handles=rate, ncols=2, **ABOVE)
         heat = [
@@ -246,10 +246,14 @@ class LearningRateExplorer(Explorer):
             a("heat_marker"),
             Patch(color=DIVERGED, label="diverged"),
         ]
-        self.axes[3].legend(handles=heat, ncols=4, **ABOVE)
+        self.axes[3].legend(handles=heat, ncols=2, **ABOVE)
         loss = [a(n) for n in ("loss", "predicted", "component_0", "component_1")]
         self._loss_legend = self.axes[1].legend(
-            handles=loss, labels=["measured", "theory", *COMPONENTS], ncols=2, **ABOVE
+            handles=loss,
+            labels=["measured", "theory", *COMPONENTS],
+            loc="upper right",
+            fontsize=10,
+            framealpha=0.9,
         )
 
     def layer(self, axes):
@@ -266,7 +270,7 @@ class LearningRateExplorer(Explorer):
         self.axes[2].set_xlim(0, st.steps)
         self.artist("image").set_clim(*st.heat_clim)
         label = "log₁₀ final loss" if st.heat_kind == "loss" else f"steps to ‖∇f‖ < {TOL:.0e}"
-        self.colorbar.set_label(f"{label} (constant α)", fontsize=8)
+        self.colorbar.set_label(f"{label} (constant α)", fontsize=10)
         who = "heavy ball" if st.mu > 0.0 else "gradient descent"
         color = color_for(st.color_key)
         self.artist("loss").set_color(color)

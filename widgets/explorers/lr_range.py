@@ -89,7 +89,7 @@ class LRRangeTestExplorer(Explorer):
             0,
             lambda s: s.threshold_label,
             answer=True,
-            style=dict(color=_VERM, fontsize=8, ha="left", va="bottom"),
+            style=dict(color=_VERM, fontsize=10, ha="left", va="bottom"),
         ),
         "loss": Line(
             0,
@@ -158,7 +158,7 @@ class LRRangeTestExplorer(Explorer):
     def decorate(self) -> None:
         names = ("threshold", "loss", "diverge", "suggested", "theory", "local_edge")
         handles = [self.artist(n) for n in names]
-        self.axes[0].legend(handles=handles, loc="lower left", fontsize=8, framealpha=0.9)
+        self.axes[0].legend(handles=handles, loc="lower left", fontsize=10, framealpha=0.9)
 
     def layer(self, axes):
         """The loss axis, whose decades follow the start's loss and the stopping factor."""

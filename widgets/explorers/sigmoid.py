@@ -85,7 +85,7 @@ class SigmoidExplorer(Explorer):
         ax_s.plot(Z_GRID, sz, color=ROLE_COLORS["curve"], lw=2, label="σ(z)")
         ax_s.plot(Z_GRID, sz * (1 - sz), color=_GREEN, lw=1.5, label="σ′(z) = σ(1−σ)")
         ax_s.set(xlim=Z_RANGE, ylim=(-0.05, 1.05), xlabel="z", title="σ(z) and its tangent")
-        ax_s.legend(loc="upper left", fontsize=8)
+        ax_s.legend(loc="upper left", fontsize=10)
         ax_e.set(
             xscale="log",
             yscale="log",
@@ -110,5 +110,5 @@ class SigmoidExplorer(Explorer):
         self.axes[2].legend(
             handles=[self.artist("ce_line"), self.artist("se_line")],
             loc="upper center",
-            fontsize=7.5,
+            fontsize=10,
         )

@@ -211,7 +211,7 @@ class TaylorNewtonExplorer(Explorer):
                 handles=[*handles, *steps, run],
                 loc="upper left",
                 bbox_to_anchor=(0.775, 0.905),
-                fontsize=7.5,
+                fontsize=10,
                 frameon=False,
                 handlelength=2.2,
                 borderaxespad=0.3,

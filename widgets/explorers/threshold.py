@@ -142,7 +142,7 @@ class ThresholdExplorer(Explorer):
         names = ("points_0", "points_1", "boundary", "best_boundary")
         self.axes[0].legend(
             handles=[self.artist(n) for n in names], loc="lower left", bbox_to_anchor=(0, 1.0),
-            ncol=2, fontsize=7.5, frameon=False, columnspacing=1.0, handletextpad=0.4,
+            ncol=2, fontsize=10, frameon=False, columnspacing=1.0, handletextpad=0.4,
         )  # fmt: skip
 
     def draw_frame(self, st) -> None:
