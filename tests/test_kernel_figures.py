@@ -101,3 +101,28 @@ def test_a_slider_move_sends_the_frame_before_the_texts():
     frame = sent.index("frame")
     texts = [i for i, s in enumerate(sent) if s.startswith("HTML:update")]
     assert texts and min(texts) > frame, sent
+
+
+def test_lesson_figures_take_the_course_style_and_explorers_keep_their_own():
+    """In a kernel, importing the explorers gives the lessons' plots the course's colour and dash
+    cycle (the n-th series differs by more than colour); an explorer made after it still draws
+    with matplotlib's own cycle, so its declared look does not depend on the lesson."""
+    (_, out) = run_cells(
+        "import matplotlib.pyplot as plt\nfrom widgets.explorers import Descent1DExplorer",
+        "fig, ax = plt.subplots()\n"
+        "lines = [ax.plot([0, 1], [k, k + 1])[0] for k in range(4)]\n"
+        "print([(l.get_color(), str(l.get_linestyle())) for l in lines])\n"
+        "ex = Descent1DExplorer()\n"
+        "probe = ex.axes[0].plot([0, 1], [0, 1])[0]\n"
+        "from matplotlib.colors import to_hex\n"
+        "print((to_hex(probe.get_color()), probe.get_linestyle()))\n"
+        "probe.remove(); plt.close(fig)",
+    )
+    lesson, explorer = (ast.literal_eval(line) for line in stdout(out).strip().splitlines())
+    from widgets.explorers.style import OKABE_ITO
+
+    assert [c for c, _ in lesson] == [
+        OKABE_ITO[k] for k in ("blue", "vermillion", "bluish green", "reddish purple")
+    ]
+    assert len({s for _, s in lesson}) == 4  # four different dash patterns
+    assert explorer == ("#1f77b4", "-")  # matplotlib's first colour, solid

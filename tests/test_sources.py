@@ -266,3 +266,19 @@ def test_lessons_keep_the_notation(src):
             if re.search(r"\\tau(?![a-z])", segment) and not src.name.startswith("01"):
                 found.append(f"{segment[:50]!r}: τ is the regularisation strength (lesson 1)")
     assert not found, f"{src.name}:\n  " + "\n  ".join(found)
+
+
+@pytest.mark.parametrize("src", build.sources(), ids=lambda p: p.stem)
+def test_lesson_figures_write_no_text_under_10_pt(src):
+    """The lessons' own figures keep matplotlib's 10 pt (legends, labels, notes): a code cell
+    asks for nothing smaller."""
+    nb = nbformat.read(src, as_version=4)
+    sizes = re.compile(r"\b(?:fontsize|labelsize|size)\s*=\s*([0-9.]+)")
+    small = [
+        (float(size), cell.source[:60])
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        for size in sizes.findall(cell.source)
+        if float(size) < 10
+    ]
+    assert not small, small

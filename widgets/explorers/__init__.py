@@ -22,7 +22,7 @@ from .landscape import LandscapeRaceExplorer
 from .learning_rate import LearningRateExplorer
 from .lr_range import LRRangeTestExplorer
 from .sigmoid import SigmoidExplorer
-from .style import OKABE_ITO, OPTIMIZER_COLORS, color_for
+from .style import OKABE_ITO, OPTIMIZER_COLORS, color_for, course_style
 from .taylor_newton import TaylorNewtonExplorer
 from .threshold import ThresholdExplorer
 
@@ -56,11 +56,13 @@ __all__ = [
     "Status",
     "backend_name",
     "color_for",
+    "course_style",
     "describe",
     "in_kernel",
     "new_figure",
     *(cls.__name__ for cls in _CLASSES),
 ]
 
-if in_kernel():  # the lessons' static figures get text alternatives
+if in_kernel():  # the lessons' static figures get text alternatives and the course's style
     _alt.install()
+    course_style()

@@ -39,6 +39,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any, ClassVar
 
 import ipywidgets as ipw
+import matplotlib
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
@@ -54,6 +55,7 @@ from ._predict import Prediction
 __all__ = ["Explorer"]
 
 _CACHE = 64  # model states kept per explorer (slider positions seen recently)
+_DEFAULT_CYCLE = matplotlib.rcParamsDefault["axes.prop_cycle"]
 
 
 class Explorer(ipw.VBox, Prediction, RunAhead):
@@ -140,13 +142,16 @@ class Explorer(ipw.VBox, Prediction, RunAhead):
             raise ValueError(f"unknown argument(s) {sorted(unknown)}; valid names are: {valid}")
         self._values = self._initial_values(values)
 
-        self.figure = new_figure(cls.figsize)
-        self.axes = tuple(self.layout(self.figure))
-        self.artist_specs = dict(cls.declare_artists(self.settings))
-        if question is not None and any(a.answer for a in self.artist_specs.values()):
-            self.artist_specs["press_run"] = PRESS_RUN
-        self._artists = {n: a.make(self._axes_of(a)) for n, a in self.artist_specs.items()}
-        self.decorate()
+        # the figure is the explorer's own: it draws with its declared styles, whatever style
+        # the lesson's plots have (style.course_style sets their colour and dash cycle)
+        with matplotlib.rc_context({"axes.prop_cycle": _DEFAULT_CYCLE}):
+            self.figure = new_figure(cls.figsize)
+            self.axes = tuple(self.layout(self.figure))
+            self.artist_specs = dict(cls.declare_artists(self.settings))
+            if question is not None and any(a.answer for a in self.artist_specs.values()):
+                self.artist_specs["press_run"] = PRESS_RUN
+            self._artists = {n: a.make(self._axes_of(a)) for n, a in self.artist_specs.items()}
+            self.decorate()
         self.blit = BlitManager(self.figure)
         self.blit.add(
             *(self._artists[n] for n, a in self.artist_specs.items() if not (a.static or a.layer))

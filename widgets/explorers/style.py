@@ -9,10 +9,13 @@ graphics), so the line reads the same over any fill.
 
 from __future__ import annotations
 
+import matplotlib
+from cycler import cycler
 from matplotlib import patheffects
 from matplotlib.colors import to_rgb
 
 __all__ = [
+    "COURSE_RC",
     "OKABE_ITO",
     "OPTIMIZER_COLORS",
     "OPTIMIZER_DASHES",
@@ -20,6 +23,7 @@ __all__ = [
     "ROLE_COLORS",
     "color_for",
     "contrast_ratio",
+    "course_style",
     "dashes_for",
     "halo_for",
     "marker_for",
@@ -153,3 +157,28 @@ def halo_for(color) -> str:
 def outlined(color, lw: float) -> list:
     """Path effects that draw a line of width ``lw`` over a halo 1.2 pt wider on each side."""
     return [patheffects.withStroke(linewidth=lw + 2.4, foreground=halo_for(color))]
+
+
+#: the lessons' own figures (``plt`` in a lesson): the palette in a fixed order, each colour with
+#: its own dash pattern, so the n-th series of a plot differs from the others by more than
+#: colour; text keeps matplotlib's 10 pt. Explorers draw with their own declared styles.
+COURSE_RC = {
+    "axes.prop_cycle": cycler(
+        color=[
+            OKABE_ITO["blue"],
+            OKABE_ITO["vermillion"],
+            OKABE_ITO["bluish green"],
+            OKABE_ITO["reddish purple"],
+            OKABE_ITO["orange"],
+            OKABE_ITO["sky blue"],
+            OKABE_ITO["black"],
+        ],
+        linestyle=["-", "--", "-.", ":", (0, (8, 2)), (0, (3, 1, 1, 1, 1, 1)), (0, (1, 2))],
+    ),
+}
+
+
+def course_style() -> None:
+    """Give matplotlib's figures the course's style (done when ``widgets.explorers`` is
+    imported in a kernel, so every lesson's figures share it)."""
+    matplotlib.rcParams.update(COURSE_RC)
