@@ -271,3 +271,36 @@ def test_each_explorer_opens_with_a_heading_for_screen_readers(cls):
     Headings().feed(first.value)
     assert [(tag, text) for tag, _, text in found] == [("h3", title_of(cls))]
     assert "clip:rect(0,0,0,0)" in found[0][1] and "position:absolute" in found[0][1]
+
+
+WITH_CLASSES = [cls for cls in CLASSES if "points_0" in cls.artists]
+
+
+def test_the_explorers_that_plot_both_classes_are_known():
+    names = {cls.__name__ for cls in WITH_CLASSES}
+    assert names == {
+        "FitByHandExplorer",
+        "DecisionBoundaryExplorer",
+        "ThresholdExplorer",
+        "ImbalanceExplorer",
+    }
+
+
+@pytest.mark.parametrize("cls", WITH_CLASSES, ids=[c.__name__ for c in WITH_CLASSES])
+def test_the_two_classes_differ_by_more_than_colour(cls):
+    """Wherever the benign and malignant tumours (classes 0 and 1) are plotted, their markers
+    differ too, so no one needs to tell blue from vermillion to tell them apart."""
+    from matplotlib.collections import PathCollection
+
+    ex = cls()
+
+    def marker(artist):
+        if isinstance(artist, PathCollection):  # a scatter: compare the marker's outline
+            return tuple(map(tuple, artist.get_paths()[0].vertices.round(3)))
+        from matplotlib.markers import MarkerStyle
+
+        path = MarkerStyle(artist.get_marker()).get_path()
+        return tuple(map(tuple, path.vertices.round(3)))
+
+    a, b = ex.artist("points_0"), ex.artist("points_1")
+    assert marker(a) != marker(b), cls.__name__

@@ -21,7 +21,7 @@ from ._artists import Custom, Line
 from ._controls import Scrubber, Slider, Toggle
 from ._plots import sparse_log_minor_ticks
 from ._spec import Explorer
-from .style import ROLE_COLORS, color_for
+from .style import ROLE_COLORS, ROLE_MARKERS, color_for
 
 __all__ = ["DecisionBoundaryExplorer"]
 
@@ -58,7 +58,10 @@ def _weight(label: str, default: float) -> Slider:
 
 
 def _points(c: int) -> Line:
-    style = dict(ls="", marker="o", ms=3.6, color=ROLE_COLORS[f"class {c}"], mec="white", mew=0.4)
+    role = f"class {c}"
+    style = dict(
+        ls="", marker=ROLE_MARKERS[role], ms=4, color=ROLE_COLORS[role], mec="white", mew=0.4
+    )
     return Line(0, lambda s: s.points(c), style=style)
 
 

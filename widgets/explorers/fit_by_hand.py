@@ -14,7 +14,7 @@ from ._artists import Custom, Line, VLine
 from ._controls import Choice, Slider
 from ._plots import replace_contours
 from ._spec import Explorer
-from .style import ROLE_COLORS
+from .style import ROLE_COLORS, ROLE_MARKERS
 
 __all__ = ["FitByHandExplorer"]
 
@@ -28,7 +28,15 @@ def _points(label: int, name: str) -> Line:
         0,
         lambda s: s.points(label),
         static=True,
-        style=dict(ls="", marker="o", ms=3, color=_CLASS[label], alpha=0.45, mew=0, label=name),
+        style=dict(
+            ls="",
+            marker=ROLE_MARKERS[f"class {label}"],
+            ms=3.5,
+            color=_CLASS[label],
+            alpha=0.45,
+            mew=0,
+            label=name,
+        ),
     )
 
 

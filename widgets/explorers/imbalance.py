@@ -16,7 +16,7 @@ from ..models.imbalance import FRACTION_RANGE, STRATEGIES, imbalance_state, imba
 from ._artists import Custom, Line, Points
 from ._controls import Choice, Slider
 from ._spec import Explorer
-from .style import OKABE_ITO, ROLE_COLORS
+from .style import OKABE_ITO, ROLE_COLORS, ROLE_MARKERS
 
 __all__ = ["ImbalanceExplorer"]
 
@@ -45,7 +45,12 @@ def _malignant() -> Points:
     def area(s):
         return {"sizes": _AREA * s.train_weight[s.y_train == 1]}
 
-    style = dict(color=ROLE_COLORS["class 1"], edgecolors="white", linewidths=0.4)
+    style = dict(
+        color=ROLE_COLORS["class 1"],
+        marker=ROLE_MARKERS["class 1"],
+        edgecolors="white",
+        linewidths=0.4,
+    )
     return Points(0, lambda s: s.X_train[s.y_train == 1], props=area,
                   style=style | dict(label="malignant"))  # fmt: skip
 

@@ -21,6 +21,7 @@ __all__ = [
     "OPTIMIZER_DASHES",
     "OPTIMIZER_MARKERS",
     "ROLE_COLORS",
+    "ROLE_MARKERS",
     "color_for",
     "contrast_ratio",
     "course_style",
@@ -93,6 +94,9 @@ ROLE_COLORS = {
     "tangent": OKABE_ITO["reddish purple"],
     "curve": "#333333",
 }
+
+#: the two classes differ by marker as well as by colour
+ROLE_MARKERS = {"class 0": "o", "class 1": "^"}
 
 
 def color_for(name: str) -> str:

@@ -18,7 +18,7 @@ from ..models.threshold import (
 from ._artists import Line
 from ._controls import LogSlider, Slider
 from ._spec import Explorer
-from .style import ROLE_COLORS
+from .style import ROLE_COLORS, ROLE_MARKERS
 
 __all__ = ["ThresholdExplorer"]
 
@@ -27,7 +27,10 @@ _BEST = dict(ls="", marker="*", ms=13, color=ROLE_COLORS["best"], mec="black", m
 
 
 def _points(c: int, name: str) -> Line:
-    style = dict(ls="", marker="o", ms=3.6, color=ROLE_COLORS[f"class {c}"], mec="white", mew=0.4)
+    role = f"class {c}"
+    style = dict(
+        ls="", marker=ROLE_MARKERS[role], ms=4, color=ROLE_COLORS[role], mec="white", mew=0.4
+    )
     return Line(
         0,
         lambda s: (s.data.X[s.data.y == c, 0], s.data.X[s.data.y == c, 1]),
