@@ -446,3 +446,17 @@ def test_a_click_off_the_sliders_range_is_ignored(ex):
 def test_the_models_examples_run(module):
     result = doctest.testmod(importlib.import_module(f"widgets.models.{module}"))
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_step_arrows_are_outlined_over_the_contour_fill():
+    """The arrows cross the filled contours: each is drawn over a halo of at least 3:1."""
+    from widgets.explorers import style
+    from widgets.explorers import taylor_newton as tn
+
+    ex = TaylorNewtonExplorer()
+    for name in ("newton", "damped", "gd"):
+        arrow = ex.artist(f"{name}_arrow")
+        (halo,) = arrow.get_path_effects()
+        colour = tn.STEP_STYLE[name]["color"]
+        assert halo._gc["foreground"] == style.halo_for(colour)
+        assert style.contrast_ratio(colour, halo._gc["foreground"]) >= 3.0

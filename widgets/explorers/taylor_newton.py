@@ -29,7 +29,7 @@ from ._artists import Custom, HLine, Line, VLine
 from ._controls import Choice, LogSlider, Slider
 from ._plots import replace_contours
 from ._spec import Explorer
-from .style import OKABE_ITO, ROLE_COLORS, color_for
+from .style import OKABE_ITO, ROLE_COLORS, color_for, outlined
 
 __all__ = ["TaylorNewtonExplorer"]
 
@@ -83,7 +83,9 @@ def _rate(label: str, attr: str, bounds: tuple[float, float]) -> LogSlider:
 def _arrow(name: str) -> Custom:
     def create(ax):
         style = dict(arrowstyle="-|>", mutation_scale=13, shrinkA=0, shrinkB=0, lw=2.0, zorder=5)
-        return ax.add_patch(FancyArrowPatch((0, 0), (0, 0), **style, **STEP_STYLE[name]))
+        look = STEP_STYLE[name]
+        halo = outlined(look["color"], style["lw"])  # it crosses the contour fill
+        return ax.add_patch(FancyArrowPatch((0, 0), (0, 0), **style, **look, path_effects=halo))
 
     return Custom(
         0,
