@@ -8,7 +8,7 @@ from typing import Any
 
 import ipywidgets as ipw
 
-from ._controls import GridFloatSlider, GridLogSlider, canonical
+from ._sliders import GridFloatSlider, GridLogSlider, canonical
 
 __all__ = ["AHEAD", "RunAhead", "next_positions"]
 

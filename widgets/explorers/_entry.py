@@ -16,7 +16,7 @@ import ipywidgets as ipw
 from ..models import Status
 from ..models._text import num
 
-__all__ = ["ENTRY_CLASS", "parse_point", "point_entry"]
+__all__ = ["ENTRY_CLASS", "parse_point", "point_entry", "take_clicks"]
 
 ENTRY_CLASS = "descent-point-entry"
 _NUMBER = r"[-+−]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+−]?\d+)?"
@@ -77,3 +77,25 @@ def point_entry(explorer, ax: int, name: str, label: str) -> ipw.Text:
 
     field.observe(typed, names="value")
     return field
+
+
+def take_clicks(explorer, entry: tuple[int, str, str] | None) -> list[ipw.Widget]:
+    """Connect a left click on one of the explorer's axes to its ``on_click``; with ``entry``
+    (the class's ``click_entry``) also the field that does the same from the keyboard, which is
+    returned to go below the controls."""
+
+    def clicked(event) -> None:
+        if event.inaxes not in explorer.axes or event.xdata is None or event.ydata is None:
+            return
+        if getattr(event, "button", 1) not in (1, None):
+            return
+        values = explorer.on_click(explorer.axes.index(event.inaxes), event.xdata, event.ydata)
+        if values:
+            explorer.set(**values)
+
+    explorer._clicked = clicked  # tests click through it, as matplotlib does
+    explorer.figure.canvas.mpl_connect("button_press_event", clicked)
+    if entry is None:
+        return []
+    explorer.point_entry = point_entry(explorer, *entry)
+    return [explorer.point_entry]

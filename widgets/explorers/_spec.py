@@ -19,11 +19,10 @@ An explorer's class body declares
 The base class builds and validates the controls (a constructor argument out of range is a
 ``ValueError`` naming it and its range), checks when the class is defined that every control and
 setting is a parameter of the model, caches model results, blits the moving artists over a cached
-background or redraws in full, and hides the answers until the first prediction is made (a note on
-the first axes says so; afterwards every setting shows its run). An explorer whose figure takes
-clicks (``on_click``) declares ``click_entry`` for the keyboard's equivalent, a field that takes
-the point as text (``_entry.py``). Two hooks stay for
-what a declaration does not say: ``layout(figure) -> axes`` (axes, scales, fixed decorations),
+background or redraws in full, and hides the answers until the first prediction (a note on the
+first axes says so). A figure that takes clicks (``on_click``) declares ``click_entry``, the
+keyboard's equivalent (``_entry.py``). Hooks for what a declaration does not say:
+``layout(figure) -> axes`` (axes, scales, fixed decorations),
 ``decorate()`` (legends of the declared artists) and ``draw_frame(state)`` (contour fills,
 heatmaps, limits: the parts redrawn with the frame); ``declare(settings)`` and
 ``declare_artists(settings)`` give controls and artists that depend on the settings.
@@ -47,8 +46,17 @@ from ..models import Question, Status
 from ._access import heading
 from ._ahead import RunAhead
 from ._artists import PRESS_RUN, Artist, same_data
-from ._controls import Control, Scrubber, canonical, place, play_for
-from ._entry import point_entry
+from ._controls import (
+    Control,
+    Scrubber,
+    canonical,
+    check_binding,
+    grid,
+    initial_values,
+    place,
+    play_for,
+)
+from ._entry import take_clicks
 from ._figure import BlitManager, backend_name, new_figure, one_frame
 from ._predict import Prediction
 
@@ -74,8 +82,7 @@ class Explorer(ipw.VBox, Prediction, RunAhead):
     redraw_on: ClassVar[tuple[str, ...]] = ()
     figsize: ClassVar[tuple[float, float]] = (10.0, 4.0)
     columns: ClassVar[int] = 2
-    #: the keyboard's way to do what a click on the figure does: (axes index, the name its
-    #: errors use, the field's label)
+    #: the keyboard's equivalent of a click on the figure: (axes index, name in errors, label)
     click_entry: ClassVar[tuple[int, str, str] | None] = None
 
     #: the state the figure and status line show now
@@ -96,26 +103,7 @@ class Explorer(ipw.VBox, Prediction, RunAhead):
     @classmethod
     def bind(cls, controls: Mapping[str, Control]) -> None:
         """Check that the model takes every control and setting by name, and needs no other."""
-        params = inspect.signature(cls.model).parameters
-        names = set(controls) | set(cls.settings)
-        takes_any = any(p.kind is p.VAR_KEYWORD for p in params.values())
-        missing = sorted(names - set(params)) if not takes_any else []
-        needed = {
-            n
-            for n, p in params.items()
-            if p.default is p.empty and p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)
-        }
-        unbound = sorted(needed - names)
-        if missing or unbound:
-            raise TypeError(
-                f"{cls.__name__}: the model {cls.model.__name__}() "
-                + (f"takes no parameter for the controls/settings {missing}" if missing else "")
-                + ("; " if missing and unbound else "")
-                + (f"needs {unbound}, which no control or setting gives" if unbound else "")
-            )
-        unknown = {f for c in controls.values() for f in c.follows} - set(controls)
-        if unknown:
-            raise TypeError(f"{cls.__name__}: controls follow unknown controls {sorted(unknown)}")
+        check_binding(cls.__name__, cls.model, controls, cls.settings)
 
     @classmethod
     def declare(cls, settings: Mapping[str, Any]) -> Mapping[str, Control]:
@@ -140,7 +128,7 @@ class Explorer(ipw.VBox, Prediction, RunAhead):
         if unknown:
             valid = sorted({*self.specs, *cls.settings, "question"})
             raise ValueError(f"unknown argument(s) {sorted(unknown)}; valid names are: {valid}")
-        self._values = self._initial_values(values)
+        self._values = initial_values(self.specs, values)
 
         # the figure is the explorer's own: it draws with its declared styles, whatever style
         # the lesson's plots have (style.course_style sets their colour and dash cycle)
@@ -181,14 +169,11 @@ class Explorer(ipw.VBox, Prediction, RunAhead):
         self.view_only = frozenset(n for n, s in self.specs.items() if s.view_only)
         self._holding, self._pending = False, set()
         if self.on_click.__func__ is not Explorer.on_click:
-            self.figure.canvas.mpl_connect("button_press_event", self._clicked)
-            if cls.click_entry is not None:
-                self.point_entry = point_entry(self, *cls.click_entry)
-                extra.append(self.point_entry)
+            extra += take_clicks(self, cls.click_entry)
 
         children: list[ipw.Widget] = [
             heading(cls),
-            _grid(list(self.controls.values()), cls.columns),
+            grid(list(self.controls.values()), cls.columns),
         ]
         children += extra + list(self.readout_boxes.values())
         self._setup_question(question)
@@ -285,17 +270,6 @@ class Explorer(ipw.VBox, Prediction, RunAhead):
                 self._refresh(changed)
 
     # -- internals --------------------------------------------------------------------------
-    def _initial_values(self, given: Mapping[str, Any]) -> dict[str, Any]:
-        values: dict[str, Any] = {}
-        for name, spec in self.specs.items():  # followed controls are declared first
-            if name in given:
-                values[name] = spec.check(name, given[name], values)
-            elif isinstance(spec, Scrubber) and spec.default is None:
-                values[name] = Scrubber.END
-            else:
-                values[name] = spec.check(name, spec.default_for(values), values)
-        return values
-
     def _axes_of(self, artist: Artist):
         return self.figure if artist.ax is None else self.axes[artist.ax]
 
@@ -336,7 +310,7 @@ class Explorer(ipw.VBox, Prediction, RunAhead):
             self._holding, self._pending = holding, pending
 
     def _key(self, values: Mapping[str, Any]) -> tuple:
-        return tuple(_hashable(values[n]) for n in self.specs)
+        return tuple(tuple(v) if isinstance(v, list) else v for v in map(values.get, self.specs))
 
     def _state_for(self, values: Mapping[str, Any]) -> Any:
         key = self._key(values)
@@ -349,15 +323,6 @@ class Explorer(ipw.VBox, Prediction, RunAhead):
         else:
             self._cache.move_to_end(key)
         return state
-
-    def _clicked(self, event) -> None:
-        if event.inaxes not in self.axes or event.xdata is None or event.ydata is None:
-            return
-        if getattr(event, "button", 1) not in (1, None):
-            return
-        values = self.on_click(self.axes.index(event.inaxes), event.xdata, event.ydata)
-        if values:
-            self.set(**values)
 
     def _refresh(self, changed: set[str]) -> None:
         # One picture per update whatever it draws (one_frame), one blit (coalesce); the
@@ -374,7 +339,8 @@ class Explorer(ipw.VBox, Prediction, RunAhead):
         self.state = state
         for name, spec in self.specs.items():
             if isinstance(spec, Scrubber) and name in self.controls:
-                self._fit_scrubber(name, spec, state)
+                with self._quietly():
+                    self._values[name] = spec.fit(self.controls[name], self._values[name], state)
         key, layer_key = self.frame_key(state), self.layer_key(state)
         full = key != self._frame_key
         relayer = full or layer_key != self._layer_key
@@ -388,14 +354,6 @@ class Explorer(ipw.VBox, Prediction, RunAhead):
         for name, fn in type(self).readouts.items():
             self.readout_boxes[name].value = fn(state)
         return self.describe(state)
-
-    def _fit_scrubber(self, name: str, spec: Scrubber, state: Any) -> None:
-        widget, last = self.controls[name], int(spec.last(state))
-        with self._quietly():
-            at_end = self._values[name] >= widget.max or self._values[name] == Scrubber.END
-            widget.max = last
-            widget.value = last if at_end else min(int(widget.value), last)
-        self._values[name] = Scrubber.END if widget.value == last else int(widget.value)
 
     def _show(self, state: Any, full: bool, relayer: bool = False) -> None:
         """Put the state into the artists it changes (the others stay in the blit's still
@@ -440,16 +398,3 @@ class Explorer(ipw.VBox, Prediction, RunAhead):
             self._show_error(exc)
             return
         self._clear_error(status)
-
-
-def _hashable(value: Any) -> Any:
-    return tuple(value) if isinstance(value, list) else value
-
-
-def _grid(controls: list[ipw.Widget], columns: int) -> ipw.Widget:
-    if not controls:
-        return ipw.HBox()
-    return ipw.GridBox(
-        controls,
-        layout=ipw.Layout(grid_template_columns=" ".join(["1fr"] * columns), width="100%"),
-    )
