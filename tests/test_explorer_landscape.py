@@ -296,10 +296,33 @@ def test_unticked_racers_are_hidden_and_left_out_of_the_status():
     assert ex.artist("path_gd").get_visible()
     assert "Newton" not in ex.last_status.text
     legend = ex.axes[1].get_legend()
-    assert [t.get_text() for t in legend.get_texts()] == ["GD", "Momentum"]
+    assert [t.get_text() for t in legend.get_texts()] == ["GD", "Momentum", "Newton (off)"]
+    assert [t.get_alpha() for t in legend.get_texts()] == [1.0, 1.0, 0.45]
     ex.set(show_gd=False, show_momentum=False)
     assert ex.last_status.text.endswith("no racer selected: tick at least one optimizer.")
-    assert ex.axes[1].get_legend() is None
+    assert all(t.get_text().endswith("(off)") for t in legend.get_texts())
+
+
+def test_a_tick_box_redraws_the_legend_only_and_the_picture_is_a_full_draws():
+    """Switching a racer off or on changes the legend (a layer) and the moving paths, not the
+    contour map: no full redraw, and the pixels equal what a full draw gives."""
+    ex = LandscapeRaceExplorer(optimizers=("gd", "adam"))
+    draws = []
+    ex.figure.canvas.mpl_connect("draw_event", draws.append)
+    for value in (False, True, False):
+        ex.set(show_adam=value)
+        assert draws == []
+        pixels = np.asarray(ex.figure.canvas.buffer_rgba()).copy()
+        ex.figure.canvas.draw()
+        np.testing.assert_array_equal(np.asarray(ex.figure.canvas.buffer_rgba()), pixels)
+        draws.clear()
+
+
+def test_the_legend_follows_the_mini_batch_size():
+    ex = LandscapeRaceExplorer(variants=("batch", "minibatch"), objective=DATA_KEYS[0])
+    ex.set(batch_size=16)
+    texts = [t.get_text() for t in ex.axes[1].get_legend().get_texts()]
+    assert texts == ["Batch GD", "Mini-batch (B = 16)"]
 
 
 def test_step_budget_resizes_the_step_slider_and_the_step_axis_without_a_redraw():

@@ -214,11 +214,40 @@ class LandscapeRaceExplorer(Explorer):
         fraction_ticks(ax_l)  # a new budget moves the end label only, never the background
         ax_l.grid(True, which="major", alpha=0.3)
         self._contours: dict[str, list] = {}
-        self._legend = None
         return ax_c, ax_l
 
+    def decorate(self) -> None:
+        """The legend names every racer once; a racer switched off stays in it, faded (its
+        entries change in the layer, so a tick box is not a full redraw)."""
+        names = race.racer_names(self.settings["optimizers"], self.settings["variants"])
+        handles = [
+            Line2D([], [], lw=2, ms=7, mec="white", label=race.LABELS[n], **_look(n)) for n in names
+        ]
+        where = dict(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
+        self._legend = self.axes[1].legend(handles=handles, fontsize=10, frameon=False, **where)
+        self._entries = dict(
+            zip(
+                names,
+                zip(self._legend.get_texts(), self._legend.legend_handles, strict=True),
+                strict=True,
+            )
+        )
+
+    def layer(self, axes):
+        return (self._legend,)
+
+    def layer_key(self, st: RaceState):
+        return st.shown, tuple(st.run(n).label for n in st.shown)
+
+    def draw_layer(self, st: RaceState) -> None:
+        for name, (text, handle) in self._entries.items():
+            on = name in st.shown
+            text.set_text(st.run(name).label if on else f"{race.LABELS[name]} (off)")
+            text.set_alpha(1.0 if on else 0.45)
+            handle.set_alpha(1.0 if on else 0.3)
+
     def frame_key(self, st: RaceState):
-        return st.landscape.key, st.start, st.shown
+        return st.landscape.key, st.start
 
     def draw_frame(self, st: RaceState) -> None:
         land, (ax_c, ax_l) = st.landscape, self.axes
@@ -244,16 +273,6 @@ class LandscapeRaceExplorer(Explorer):
             ax_l.set_title("loss (no minimum: escape it)", fontsize=10)
         fraction_ticks(ax_l)  # a new scale resets the locators
         ax_l.set_ylim(*st.loss_limits)
-        if self._legend is not None:
-            self._legend.remove()
-            self._legend = None
-        if st.shown:  # names only: the numbers that change every step are in the scoreboard
-            handles = [
-                Line2D([], [], lw=2, ms=7, mec="white", label=st.run(n).label, **_look(n))
-                for n in st.shown
-            ]
-            where = dict(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
-            self._legend = ax_l.legend(handles=handles, fontsize=10, frameon=False, **where)
 
     def on_click(self, ax, x, y):
         return {"start": (x, y)} if ax == 0 else None
