@@ -204,26 +204,44 @@ WIDTHS_JS = """() => [...document.querySelectorAll('.__EXPLORER__')].map((root) 
 })""".replace("__EXPLORER__", EXPLORER_CLASS)
 
 
+def _settled_widths(page) -> list[dict]:
+    """The explorers' widths once every figure has drawn its first frame at its natural size:
+    two readings 300 ms apart agree and every canvas has pixels (a figure still laying out
+    would otherwise count as the "full width" the test compares against)."""
+    deadline, last = time.monotonic() + FIT_TIMEOUT, None
+    while time.monotonic() < deadline:
+        now = page.evaluate(WIDTHS_JS)
+        if now == last and all(w["figure"] > 0 and w["dots"] > 0 for w in now):
+            return now
+        last = now
+        page.wait_for_timeout(300)
+    raise AssertionError(f"the explorers' figures never settled at full width: {last}")
+
+
 @pytest.mark.parametrize("notebook", LESSONS)
 def test_explorers_fit_a_640_px_window(lessons_server, shared_dashboard, notebook):
     """At 640 CSS px (a 1280-px screen at 200 % zoom) every figure is redrawn to the explorer's
     width: nothing scrolls sideways, and the figure's pixels are drawn at that size (not a
     picture squeezed by the browser); back at full width, the figures are full size again."""
     page = shared_dashboard(lessons_server, notebook).page
-    before = page.evaluate(WIDTHS_JS)
+    before = _settled_widths(page)
     page.set_viewport_size({"width": 640, "height": VIEWPORT_HEIGHT})
     try:
         deadline, now = time.monotonic() + FIT_TIMEOUT, before
         while time.monotonic() < deadline:
             now = page.evaluate(WIDTHS_JS)
-            if all(w["content"] <= w["inner"] + 1 and w["figure"] <= w["inner"] + 1 for w in now):
+            resized = all(w["inner"] <= 640 for w in now)  # the page has laid out at 640 px
+            if resized and all(
+                w["content"] <= w["inner"] + 1 and w["figure"] <= w["inner"] + 1 for w in now
+            ):
                 break
             page.wait_for_timeout(200)
         wide = [(k, w) for k, w in enumerate(now) if w["content"] > w["inner"] + 1]
         assert not wide, f"{notebook}: explorers scroll sideways at 640 px: {wide}"
         squeezed = [(k, w) for k, w in enumerate(now) if w["dots"] < w["figure"] - 1]
         assert not squeezed, f"{notebook}: figures shown with fewer pixels than CSS px: {squeezed}"
-        assert all(w["figure"] < b["figure"] for w, b in zip(now, before, strict=True))
+        narrower = [w["figure"] < b["figure"] for w, b in zip(now, before, strict=True)]
+        assert all(narrower), f"{notebook}: figures not redrawn narrower: {before} -> {now}"
     finally:
         page.set_viewport_size(VIEWPORT)
     deadline = time.monotonic() + FIT_TIMEOUT
