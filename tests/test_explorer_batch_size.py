@@ -9,6 +9,8 @@ to 1e-12 relative; the batch-gradient covariance is checked against 20 000 sampl
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -22,6 +24,7 @@ from widgets.models.batch_size import (
 )
 from widgets.objectives import DataObjective, LogisticLoss, wdbc_logistic
 from widgets.optimizers import gd, make_optimizer
+from widgets.schedules import step_decay
 from widgets.simulate import (
     batch_gradients,
     batch_runs,
@@ -323,7 +326,7 @@ def test_the_loss_panel_keeps_its_range_and_says_how_high_the_runs_go(ex):
     assert (low, high) == pytest.approx(
         (s.f_star - 0.04 * (s.f0 - s.f_star), s.f_star + 1.1 * (s.f0 - s.f_star))
     )
-    assert ex.artist("above").get_text() == ""
+    assert "off the scale" not in ex.artist("above").get_text()
     draws = []
     ex.figure.canvas.mpl_connect("draw_event", draws.append)
     ex.set(alpha=100.0)
@@ -420,3 +423,74 @@ def test_constructor_arguments_are_checked_not_clipped(kwargs, error, message):
 def test_the_model_rejects_what_the_explorer_rejects():
     with pytest.raises(ValueError, match=r"alpha must be in \[0.001, 1000\]"):
         batch_state(alpha=0.0, batch_size=8, epochs=1, n_runs=1, x_axis="epochs", step=0)
+
+
+# ------------------------------------------------------------------------------------------------
+# The learning-rate heuristics: ÷ 10 at the plateau, the update-to-weight ratio
+# ------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(("b", "epochs", "decays"), [(8, 10, 3), (16, 3, 1), (64, 4, 4)])
+def test_decayed_runs_equal_simulate_with_a_step_decay(b, epochs, decays):
+    ex = BatchSizeExplorer(alpha=1.0, batch_size=b, epochs=epochs, n_runs=3, decays=decays)
+    n = epochs * -(-M // b)
+    every = -(-n // (decays + 1))  # k evenly spaced decays: a step decay every ⌈n/(k + 1)⌉
+    schedule = step_decay(1.0, step_size=every, gamma=0.1)
+    for seed in range(3):
+        ref = simulate(LOSS, gd(schedule), np.zeros(2), n, tol=None, batch_size=b, seed=seed)
+        np.testing.assert_array_equal(ex.state.runs.params[seed], ref.params)
+    at = ex.state.decay_at
+    assert at.tolist() == [j * every for j in range(1, decays + 1) if j * every < n]
+    assert len(at) == decays  # every decay falls inside the run
+    x, _ = ex.artist("decays").get_data()
+    np.testing.assert_allclose(np.asarray(x)[0::3], minibatch(b, 0).examples_seen(M, n)[at] / M)
+    assert f"α ÷ 10 after update{'s' if decays > 1 else ''} {', '.join(map(str, at))}" in (
+        ex.last_status.text
+    )
+    assert f"now {1.0 * 0.1**decays:.3g}" in ex.last_status.text
+
+
+def test_the_update_ratio_is_the_median_over_runs_and_the_last_epoch():
+    ex = BatchSizeExplorer(alpha=1.0, batch_size=8, epochs=10, n_runs=8, decays=3)
+    st, per = ex.state, -(-M // 8)
+    for t in (1, 100, 300, 719):
+        ex.set(step=t)
+        recent = ex.state.runs.params[:, max(t - per, 0) : t + 1]
+        moved = np.abs(np.diff(recent, axis=1)).mean(axis=2)
+        expect = np.median(moved / np.abs(recent[:, 1:]).mean(axis=2))
+        assert ex.state.ratio_now == pytest.approx(expect, rel=1e-12)
+        assert f"update-to-weight ratio {expect:.1e}" in ex.last_status.text
+        assert f"update/weight {expect:.1e}" in ex.artist("above").get_text()
+    # each ÷ 10 of α divides the ratio by about 10: the gauge follows the rate
+    ends = []
+    for t in (*st.decay_at, st.runs.n_updates):
+        ex.set(step=int(t))
+        ends.append(ex.state.ratio_now)
+    for before, after in itertools.pairwise(ends):
+        assert 6 < before / after < 16
+    ex.set(step=0)
+    assert np.isnan(ex.state.ratio_now) and "update-to-weight" not in ex.last_status.text
+
+
+def test_the_log_view_plots_the_gap_to_the_minimum():
+    ex = BatchSizeExplorer(alpha=1.0, batch_size=8, epochs=10, n_runs=8, decays=3)
+    ax = ex.axes[1]
+    assert ax.get_yscale() == "linear" and "α ÷ 10" in _legend_texts(ax)
+    ex.set(loss_view="gap")
+    st = ex.state
+    assert ax.get_yscale() == "log" and ax.get_ylim() == pytest.approx(st.setup.gap_limits)
+    _, y = ex.artist("median").get_data()
+    np.testing.assert_allclose(y, st.runs.bands[1] - st.setup.f_star, rtol=1e-9, atol=1e-9)
+    assert "minimum f*" not in _legend_texts(ax)
+    ex.set(decays=0, loss_view="loss")
+    assert "α ÷ 10" not in _legend_texts(ax) and "minimum f*" in _legend_texts(ax)
+    assert len(ex.artist("decays").get_data()[0]) == 0
+
+
+def test_decays_out_of_range_are_refused():
+    with pytest.raises(ValueError, match=r"decays.*\[0, 4\]|decays.*0.*4"):
+        BatchSizeExplorer(decays=5)
+    with pytest.raises(ValueError, match="loss_view"):
+        BatchSizeExplorer(loss_view="log")
+
+
+def _legend_texts(ax) -> list[str]:
+    return [t.get_text() for t in ax.get_legend().get_texts()]

@@ -669,3 +669,22 @@ def test_the_module_examples_run():
 
     result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted >= 10 and result.failed == 0
+
+
+def test_update_ratio_is_the_mean_step_over_the_mean_weight():
+    from widgets.simulate import update_ratio
+
+    rng = np.random.default_rng(7)
+    P = rng.normal(size=(4, 6, 3))
+    r = update_ratio(P)
+    assert r.shape == (4, 5)
+    for n in range(4):
+        for t in range(5):
+            step = sum(abs(P[n, t + 1, j] - P[n, t, j]) for j in range(3)) / 3
+            size = sum(abs(P[n, t + 1, j]) for j in range(3)) / 3
+            assert r[n, t] == pytest.approx(step / size, rel=1e-12)
+    np.testing.assert_array_equal(update_ratio(P[2]), r[2])
+    assert np.isnan(update_ratio([[1.0, 1.0], [0.0, 0.0]])[0])  # no weights to compare with
+    for bad in ([1.0, 2.0], [[1.0, 2.0]], [[0.0, np.nan], [1.0, 1.0]]):
+        with pytest.raises(ValueError, match="params"):
+            update_ratio(bad)

@@ -128,6 +128,7 @@ from .simulate import (
     simulate,
     stochastic,
     sweep,
+    update_ratio,
 )
 from .theory import QuadraticTheory, quadratic_theory
 
@@ -248,5 +249,6 @@ __all__ = [
     "sweep",
     "time_decay",
     "to_sklearn_c",
+    "update_ratio",
     "wdbc_logistic",
 ]

@@ -58,6 +58,7 @@ __all__ = [
     "simulate_each",
     "stochastic",
     "sweep",
+    "update_ratio",
 ]
 
 MAX_STEPS = 1_000_000
@@ -1480,6 +1481,39 @@ def seeded_runs(
         per_epoch=per_epoch,
         state=state,
     )
+
+
+def update_ratio(params: object) -> np.ndarray:
+    """The update-to-weight ratio of every update of a path: how far a step moves the weights,
+    relative to their size.
+
+    Rule: r_t = mean_j |w_{t+1,j} − w_{t,j}| / mean_j |w_{t+1,j}|, for t = 0 … k − 1 (NaN where
+    the new weights are all 0). The rule of thumb quoted with it (about 10⁻³, up to 10⁻²) is
+    empirical, not a theorem: a ratio far above it says the steps are large against the weights
+    (on a plateau, that the rate sets the noise floor), far below it that they hardly move.
+
+    Args:
+        params: a path of shape (k + 1, d), or (N, k + 1, d) for N runs (``Trajectory.params``,
+            ``SeededRuns.params``).
+
+    Returns:
+        The ratios, shape (k,) or (N, k).
+
+    Example:
+        >>> update_ratio([[1.0, 2.0], [1.1, 2.0], [1.1, 1.9]]).round(4).tolist()
+        [0.0323, 0.0333]
+    """
+    P = np.asarray(params, dtype=float)
+    if P.ndim not in (2, 3) or P.shape[-2] < 2 or not np.all(np.isfinite(P)):
+        raise ValueError(
+            "params must be a finite path of shape (k + 1, d) or (N, k + 1, d) with k ≥ 1, "
+            f"got shape {P.shape}"
+        )
+    moved = np.abs(np.diff(P, axis=-2)).mean(axis=-1)
+    size = np.abs(P[..., 1:, :]).mean(axis=-1)
+    out = np.full(moved.shape, np.nan)
+    np.divide(moved, size, out=out, where=size > 0)
+    return out
 
 
 def curve_steps(n_updates: int, max_points: int = MAX_LOSS_POINTS) -> np.ndarray:

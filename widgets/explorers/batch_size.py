@@ -11,8 +11,10 @@ from matplotlib.patches import Ellipse, FancyArrowPatch, Polygon
 from .._validate import as_vector, check_choice
 from ..models.batch_size import (
     ALPHA_RANGE,
+    DECAY_RANGE,
     EPOCHS_RANGE,
     FIRST_ORDER,
+    LOSS_VIEWS,
     N_RUNS_RANGE,
     X_AXES,
     BatchState,
@@ -57,6 +59,25 @@ def _put_ellipse(e, cov_center) -> None:
     e.set_angle(angle)
 
 
+def _decay_lines(st: BatchState):
+    """One vertical dashed line per decay of α, across the loss panel."""
+    x = np.repeat(st.decay_x, 3)
+    x[2::3] = np.nan
+    lo, hi = st.limits
+    y = np.tile([lo, hi, np.nan], len(st.decay_x))
+    return x, y
+
+
+def _loss_note(st: BatchState) -> str:
+    """The update-to-weight ratio at the update shown, and how high runs off the scale go."""
+    lines = [] if np.isnan(st.ratio_now) else [f"update/weight {st.ratio_now:.1e}"]
+    if st.decays:
+        lines.append(f"α ÷ 10 at dashes: now {st.rate_now:.3g}")
+    if st.above:
+        lines.append(st.above)
+    return "\n".join(lines)
+
+
 class BatchSizeExplorer(Explorer):
     """Gradient descent with batches of B examples on a 2-D logistic loss, N seeds at once.
 
@@ -85,7 +106,7 @@ class BatchSizeExplorer(Explorer):
     }
     model = batch_state
     describe = batch_status
-    redraw_on = ("x_axis",)
+    redraw_on = ("x_axis", "loss_view")  # and whether α decays (the legend): frame_key
     figsize = (10.5, 4.2)
     columns = 3
 
@@ -100,7 +121,13 @@ class BatchSizeExplorer(Explorer):
             "batch_size": Steps("batch size B", 16, options=sizes),
             "epochs": IntSlider("epochs", 3, lo=EPOCHS_RANGE[0], hi=EPOCHS_RANGE[1]),
             "n_runs": IntSlider("runs N (seeds)", 8, lo=N_RUNS_RANGE[0], hi=N_RUNS_RANGE[1]),
+            "decays": IntSlider(
+                "÷ 10 decays, evenly spaced", 0, lo=DECAY_RANGE[0], hi=DECAY_RANGE[1]
+            ),
             "x_axis": Choice("loss against", "epochs", options={v: k for k, v in X_AXES.items()}),
+            "loss_view": Choice(
+                "loss shown as", "loss", options={v: k for k, v in LOSS_VIEWS.items()}
+            ),
             "step": Scrubber("update t", last=lambda st: st.runs.n_updates),
         }
 
@@ -138,12 +165,13 @@ class BatchSizeExplorer(Explorer):
             draw=lambda patch, xy: patch.set_xy(xy),
         ),
         "median": Line(
-            1, lambda st: (st.x, st.runs.bands[1]), True, style=dict(color=_COLOR, lw=1.8)
+            1, lambda st: (st.x, st.median_curve), True, style=dict(color=_COLOR, lw=1.8)
         ),
+        "decays": Line(1, _decay_lines, True, style=dict(color="black", lw=1.0, ls="--")),
         "cursor": VLine(1, lambda st: st.x_now, True, style=dict(color="#888888", lw=0.8)),
         "above": Custom(
             1,
-            lambda st: st.above,
+            lambda st: _loss_note(st),
             True,
             create=_note,
             draw=lambda text, above: text.set_text(above),
@@ -186,16 +214,9 @@ class BatchSizeExplorer(Explorer):
         ax_c.plot(*s.w_star, "*", ms=11, mfc="white", mec="black", mew=1.0)
         ax_c.plot(*s.start, "o", ms=7, mfc="white", mec="black", mew=1.3)
         ax_c.set_title("N runs, one per shuffling seed", fontsize=10)
-        ax_l.axhline(s.f_star, color=ROLE_COLORS["theory"], lw=0.9, ls=":", label="minimum f*")
-        ax_l.set(ylim=s.loss_limits, ylabel="loss f(w)")
+        self._f_star = ax_l.axhline(s.f_star, color=ROLE_COLORS["theory"], lw=0.9, ls=":")
         fraction_ticks(ax_l)  # more epochs move the end label only, never the background
         ax_l.grid(True, alpha=0.3)
-        handles = [
-            Line2D([], [], color=_COLOR, alpha=0.25, lw=6, label="10–90 % of runs"),
-            Line2D([], [], color=_COLOR, lw=1.8, label="median"),
-            Line2D([], [], color=ROLE_COLORS["theory"], lw=0.9, ls=":", label="minimum f*"),
-        ]
-        ax_l.legend(handles=handles, loc="upper right", fontsize=10)
         r = s.grad_range
         ax_n.set(xlim=(-r, r), ylim=(-r, r), aspect="equal", xlabel="∂f/∂w₁", ylabel="∂f/∂w₂")
         ax_n.axhline(0, color="#bbbbbb", lw=0.6)
@@ -213,10 +234,31 @@ class BatchSizeExplorer(Explorer):
         ax_n.set_title("gradient noise at run 1's point", fontsize=10)
         return ax_c, ax_l, ax_n
 
+    def frame_key(self, st: BatchState):
+        return (st.x_axis, st.loss_view, bool(st.decays))
+
     def draw_frame(self, st: BatchState) -> None:
-        self.axes[1].set_xlabel(X_AXES[st.x_axis])
+        ax = self.axes[1]
+        gap = st.loss_view == "gap"
+        ax.set_xlabel(X_AXES[st.x_axis])
+        ax.set_yscale("log" if gap else "linear")
+        ax.set(ylim=st.limits, ylabel="f(w) − f*" if gap else "loss f(w)")
+        fraction_ticks(ax)
+        self._f_star.set_visible(not gap)  # f − f* = 0 has no place on a log scale
+        handles = [
+            Line2D([], [], color=_COLOR, alpha=0.25, lw=6, label="10–90 % of runs"),
+            Line2D([], [], color=_COLOR, lw=1.8, label="median"),
+        ]
+        if st.decays:
+            handles.append(Line2D([], [], color="black", lw=1.0, ls="--", label="α ÷ 10"))
+        if not gap:
+            handles.append(
+                Line2D([], [], color=ROLE_COLORS["theory"], lw=0.9, ls=":", label="minimum f*")
+            )
+        # where the curves are not: right of the fast first drop, or under the log view's curves
+        ax.legend(handles=handles, loc="lower left" if gap else "center right", fontsize=10)
 
     def run_ahead(self, name, positions):
         if name == "alpha":  # the next rates' runs in one lock-step run with this one's
-            values = {k: v for k, v in self._values.items() if k != "alpha"}
+            values = {k: v for k, v in self._values.items() if k not in ("alpha", "loss_view")}
             runs_ahead(positions, **values, **self.settings)

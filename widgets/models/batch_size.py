@@ -11,8 +11,17 @@ bounce about at a distance proportional to α. A run has therefore diverged when
 leaves a box ten times the size of the plotted parameter region, ``|w|∞ > 10 · max|plot bound|``
 (:attr:`Setup.escape_radius`), and the status says so.
 
-Runs are kept per (α, B): more runs N add only the new seeds, more epochs continue the runs
-already made (``seeded_runs(..., resume=runs)``), fewer of either are a part of what was run, and
+Learning-rate heuristics. ``decays`` = k > 0 divides α by 10 k times, evenly spaced over the
+run (a step decay, :func:`widgets.schedules.step_decay`, whose period is ⌈n/(k + 1)⌉ of the
+run's n updates), the "÷10 when the loss plateaus" rule; the state's update-to-weight ratio
+(:func:`widgets.simulate.update_ratio`, the median over the runs and over the last epoch's
+updates up to the one shown) is the gauge quoted with it, about 10⁻³ (up to 10⁻²). On a log
+scale of f − f* (``loss_view="gap"``) the plateau and each decay's drop of the noise floor are
+visible; on the loss itself they are not.
+
+Runs are kept per (α, B, decays; and E when α decays, since the decays' places depend on it):
+more runs N add only the new seeds, more epochs continue the runs already made (without
+decays: ``seeded_runs(..., resume=runs)``), fewer of either are a part of what was run, and
 the loss curves of runs already evaluated are kept with them. While the α slider is dragged,
 the runs of its next positions are made in the same lock-step run as the one just set
 (:func:`runs_ahead`: one learning rate per run), so the next moves find them ready.
@@ -36,6 +45,7 @@ import numpy as np
 from .._validate import as_vector, check_choice, check_int, check_real
 from ..objectives import Objective, wdbc_logistic
 from ..optimizers import make_optimizer, newton
+from ..schedules import step_decay
 from ..simulate import (
     QUANTILES,
     BatchRuns,
@@ -44,14 +54,17 @@ from ..simulate import (
     minibatch,
     seeded_runs,
     simulate,
+    update_ratio,
 )
 from . import Question, Status, TieQuestion
 from ._escape import escape_radius
 
 __all__ = [
     "ALPHA_RANGE",
+    "DECAY_RANGE",
     "EPOCHS_RANGE",
     "FIRST_ORDER",
+    "LOSS_VIEWS",
     "N_RUNS_RANGE",
     "X_AXES",
     "BatchState",
@@ -67,6 +80,7 @@ __all__ = [
     "ellipse_axes",
     "first_epoch_below",
     "gradient_noise",
+    "rate_for",
     "runs_ahead",
     "setup_for",
 ]
@@ -75,6 +89,11 @@ __all__ = [
 ALPHA_RANGE = (1e-3, 1e3)
 EPOCHS_RANGE = (1, 10)
 N_RUNS_RANGE = (1, 32)
+DECAY_RANGE = (0, 4)  # how many times α is divided by 10, evenly spaced over the run
+DECAY_FACTOR = 0.1
+RATIO_BAND = (1e-3, 1e-2)  # the update-to-weight ratio's rule of thumb
+LOSS_VIEWS = {"loss": "loss f(w)", "gap": "f − f* (log scale)"}
+GAP_BOTTOM = 1e-6  # the log view's lowest f − f*
 FIRST_ORDER = ("gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
 X_AXES = {"epochs": "epochs", "updates": "updates", "examples": "examples seen"}
 N_NOISE_SAMPLES = 40
@@ -185,6 +204,11 @@ class Setup:
         span = max(self.f0 - self.f_star, 1e-12)
         return self.f_star - 0.04 * span, self.f_star + 1.1 * span
 
+    @property
+    def gap_limits(self) -> tuple[float, float]:
+        """The log view's y range of f − f*: from 10⁻⁶ to twice the start's gap."""
+        return GAP_BOTTOM, max(2.0 * (self.f0 - self.f_star), 10 * GAP_BOTTOM)
+
 
 def setup_for(objective: Objective, start: np.ndarray) -> Setup:
     """Find the minimiser by Newton's method and choose plot ranges around it and the start."""
@@ -222,24 +246,55 @@ def _keep(key, kept: list) -> None:
         _KEPT.popitem(last=False)
 
 
+def rate_for(alpha: float, decays: int, n_updates: int):
+    """The learning rate of a run of ``n_updates`` updates: α, or α ÷ 10 ``decays`` times,
+    evenly spaced (a step decay every ⌈n/(k + 1)⌉ updates, so at most k within the run)."""
+    if not decays:
+        return alpha
+    return step_decay(alpha, step_size=-(-n_updates // (decays + 1)), gamma=DECAY_FACTOR)
+
+
+def _key(setup: Setup, optimizer: str, alpha: float, b: int, decays: int, epochs: int):
+    return (setup, optimizer, alpha, b, decays, epochs if decays else None)
+
+
+def _per_epoch(m: int, b: int) -> int:
+    return -(-m // b)
+
+
 def _make(
-    setup: Setup, optimizer: str, alphas: Sequence[float], b: int, epochs: int, n: int
+    setup: Setup,
+    optimizer: str,
+    alphas: Sequence[float],
+    b: int,
+    epochs: int,
+    n: int,
+    decays: int = 0,
 ) -> None:
     """Run seeds 0 … N − 1 for each α, all in lock step (one rate per run), and keep each α's
-    runs."""
-    opt = make_optimizer(optimizer, learning_rate=np.repeat(np.asarray(alphas, dtype=float), n))
+    runs. With decays, one α at a time (its schedule is one rate for every run)."""
+    if decays:
+        n_updates = epochs * _per_epoch(int(setup.objective.n_examples), b)
+        (rate,) = [rate_for(a, decays, n_updates) for a in alphas]  # one α
+    else:
+        rate = np.repeat(np.asarray(alphas, dtype=float), n)
+    opt = make_optimizer(optimizer, learning_rate=rate)
     every = seeded_runs(setup.objective, opt, setup.start, b, epochs, tuple(range(n)) * len(alphas))
     for i, alpha in enumerate(alphas):
-        _keep((setup, optimizer, alpha, b), [every.take(slice(i * n, (i + 1) * n)), {}])
+        kept = [every.take(slice(i * n, (i + 1) * n)), {}]
+        _keep(_key(setup, optimizer, alpha, b, decays, epochs), kept)
 
 
-def _runs(setup: Setup, optimizer: str, alpha: float, b: int, epochs: int, n: int) -> BatchRuns:
-    """The N runs of E epochs, from the runs kept for (α, B), continued as needed."""
-    key = (setup, optimizer, alpha, b)
-    opt = make_optimizer(optimizer, learning_rate=alpha)
+def _runs(
+    setup: Setup, optimizer: str, alpha: float, b: int, epochs: int, n: int, decays: int = 0
+) -> BatchRuns:
+    """The N runs of E epochs, from the runs kept for (α, B, decays), continued as needed."""
+    key = _key(setup, optimizer, alpha, b, decays, epochs)
     obj, start = setup.objective, setup.start
+    rate = rate_for(alpha, decays, epochs * _per_epoch(int(obj.n_examples), b))
+    opt = make_optimizer(optimizer, learning_rate=rate)
     if key not in _KEPT:
-        _make(setup, optimizer, [alpha], b, epochs, n)
+        _make(setup, optimizer, [alpha], b, epochs, n, decays)
     kept = _KEPT[key]
     runs = kept[0]
     if epochs > runs.epochs:
@@ -268,9 +323,12 @@ def runs_ahead(
     start = values.get("start")
     setup = setup_for(obj, obj.start if start is None else start)
     optimizer = check_choice("optimizer", values.get("optimizer", "gd"), FIRST_ORDER)
-    new = [a for a in alphas if (setup, optimizer, a, batch_size) not in _KEPT]
+    decays = values.get("decays", 0)
+    new = [a for a in alphas if _key(setup, optimizer, a, batch_size, decays, epochs) not in _KEPT]
+    if decays:  # a schedule is one rate for every run: make the next position only
+        new = new[:1]
     if new and new[0] == alphas[0]:  # a rate not run yet: run it with the next ones
-        _make(setup, optimizer, new, batch_size, epochs, n_runs)
+        _make(setup, optimizer, new, batch_size, epochs, n_runs, decays)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -288,6 +346,52 @@ class BatchState:
     noise: GradientNoise  # at run 1's point after ``step`` updates
     loss_now: np.ndarray  # (N,) full loss of every run after ``step`` updates
     examples_now: int  # examples seen after ``step`` updates
+    alpha: float = 0.5
+    decays: int = 0  # α ÷ 10 this many times, evenly spaced over the run
+    loss_view: str = "loss"
+    #: the update-to-weight ratio: median over the runs and the last epoch's updates up to
+    #: ``step`` (NaN before the first update)
+    ratio_now: float = float("nan")
+
+    @property
+    def rate_now(self) -> float:
+        """The learning rate of the update shown (the decayed α)."""
+        rate = rate_for(self.alpha, self.decays, self.runs.n_updates)
+        return float(rate(max(self.step - 1, 0))) if callable(rate) else float(rate)
+
+    @property
+    def decay_at(self) -> np.ndarray:
+        """The updates after which α is ÷ 10 (none without decays)."""
+        n = self.runs.n_updates
+        if not self.decays:
+            return np.empty(0, dtype=int)
+        every = -(-n // (self.decays + 1))
+        return np.arange(1, self.decays + 1)[np.arange(1, self.decays + 1) * every < n] * every
+
+    @property
+    def decay_x(self) -> np.ndarray:
+        """Where the decays fall on the loss panel's x axis."""
+        at, m = self.decay_at, self.n_examples
+        seen = minibatch(self.runs.batch_size, 0).examples_seen(m, self.runs.n_updates)[at]
+        return {"epochs": seen / m, "updates": at.astype(float)}.get(
+            self.x_axis, seen.astype(float)
+        )
+
+    @property
+    def limits(self) -> tuple[float, float]:
+        """The loss panel's y range for the view chosen."""
+        s = self.setup
+        return s.gap_limits if self.loss_view == "gap" else s.loss_limits
+
+    def _shown(self, values: np.ndarray) -> np.ndarray:
+        if self.loss_view != "gap":
+            return values
+        return np.maximum(values - self.setup.f_star, GAP_BOTTOM / 1e3)  # under the panel
+
+    @property
+    def median_curve(self) -> np.ndarray:
+        """The median curve in the view chosen (f, or f − f* on the log view)."""
+        return self._shown(self.runs.bands[1])
 
     @property
     def n_examples(self) -> int:
@@ -325,13 +429,13 @@ class BatchState:
     @property
     def band(self) -> np.ndarray:
         """The 10–90 % band's polygon: (x, 90 %) forwards, then (x, 10 %) back."""
-        x, (lo, _, hi) = self.x, self.runs.bands
+        x, (lo, _, hi) = self.x, self._shown(self.runs.bands)
         return np.column_stack([np.r_[x, x[::-1]], np.r_[hi, lo[::-1]]])
 
     @property
     def above(self) -> str:
         """Says how high the losses go when the 90 % curve leaves the top of the loss panel."""
-        top, hi = self.setup.loss_limits[1], float(np.max(self.runs.bands[2]))
+        top, hi = self.limits[1], float(np.max(self._shown(self.runs.bands[2])))
         if not hi > top:
             return ""
         return f"↑ off the scale:\n90 % of runs up to {hi:.3g}"
@@ -359,9 +463,12 @@ def batch_state(
     objective: Objective | None = None,
     optimizer: str = "gd",
     start: Sequence[float] | None = None,
+    decays: int = 0,
+    loss_view: str = "loss",
 ) -> BatchState:
     """The runs, loss curves and gradient noise for these control values (``step``: the update
-    shown, at most the runs' last) and the explorer's settings."""
+    shown, at most the runs' last; ``decays``: how many times α is ÷ 10, evenly spaced;
+    ``loss_view``: the loss, or f − f* on a log scale) and the explorer's settings."""
     obj = check_objective("objective", objective)
     setup = setup_for(obj, obj.start if start is None else start)
     optimizer = check_choice("optimizer", optimizer, FIRST_ORDER)
@@ -371,9 +478,15 @@ def batch_state(
     epochs = check_int("epochs", epochs, low=EPOCHS_RANGE[0], high=EPOCHS_RANGE[1])
     n = check_int("n_runs", n_runs, low=N_RUNS_RANGE[0], high=N_RUNS_RANGE[1])
     x_axis = check_choice("x_axis", x_axis, tuple(X_AXES))
-    runs = _runs(setup, optimizer, alpha, b, epochs, n)
+    decays = check_int("decays", decays, low=DECAY_RANGE[0], high=DECAY_RANGE[1])
+    loss_view = check_choice("loss_view", loss_view, tuple(LOSS_VIEWS))
+    runs = _runs(setup, optimizer, alpha, b, epochs, n, decays)
     t = min(check_int("step", step, low=0), runs.n_updates)
     W = runs.params[:, t]
+    ratio = float("nan")
+    if t > 0 and not runs.n_diverged:
+        recent = runs.params[:, max(t - runs.per_epoch, 0) : t + 1]
+        ratio = float(np.nanmedian(update_ratio(recent)))
     return BatchState(
         setup=setup,
         runs=runs,
@@ -383,6 +496,10 @@ def batch_state(
         noise=gradient_noise(obj, W[0], b),
         loss_now=np.asarray(obj.value(W)),
         examples_now=int(minibatch(b, 0).examples_seen(m, t)[-1]),
+        alpha=alpha,
+        decays=decays,
+        loss_view=loss_view,
+        ratio_now=ratio,
     )
 
 
@@ -420,6 +537,15 @@ def batch_status(st: BatchState) -> Status:
         f"minimum f* = {s.f_star:.4f}; batch-gradient noise std {st.noise.std:.3g} "
         f"(∝ 1/√B = {1 / math.sqrt(b):.2g}) vs ‖∇f‖ = {float(np.hypot(*st.noise.grad)):.3g}"
     )
+    if st.decays:
+        at = ", ".join(str(int(t)) for t in st.decay_at)
+        text += f"; α ÷ 10 after update{'s' if st.decays > 1 else ''} {at}, now {st.rate_now:.3g}"
+    if not math.isnan(st.ratio_now):
+        lo, hi = RATIO_BAND
+        text += (
+            f"; update-to-weight ratio {st.ratio_now:.1e} (median over the runs and the last "
+            f"epoch's updates; rule of thumb {lo:.0e} to {hi:.0e})"
+        )
     if runs.n_diverged:
         return Status(f"{text}; {divergence_note(runs)}", "diverged")
     gap = q90 - s.f_star
@@ -461,11 +587,12 @@ def batch_size_question(
         m = st.n_examples
         target = s.f_star + 0.01 if level is None else float(level)
         cands = [*sizes, m] if full_batch else list(sizes)
-        opt = make_optimizer(st.optimizer, learning_rate=runs.learning_rate)
         results = {}
         for lab, b in zip(labels, cands, strict=True):
             if not 1 <= b <= m:
                 raise ValueError(f"batch size {b} is not in [1, {m}]")
+            rate = rate_for(st.alpha, st.decays, runs.epochs * _per_epoch(m, b))
+            opt = make_optimizer(st.optimizer, learning_rate=rate)
             every = batch_runs(
                 s.objective, opt, s.start, b, runs.epochs, len(runs.seeds), max_points=10**9
             )
