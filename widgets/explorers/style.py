@@ -101,13 +101,7 @@ ROLE_MARKERS = {"class 0": "o", "class 1": "^"}
 
 def color_for(name: str) -> str:
     """Colour of an optimizer (or gradient-descent variant) by its registry name."""
-    try:
-        return OPTIMIZER_COLORS[name]
-    except KeyError:
-        raise ValueError(
-            f"unknown optimizer {name!r} for colour; valid values are: "
-            + ", ".join(map(repr, OPTIMIZER_COLORS))
-        ) from None
+    return _lookup(OPTIMIZER_COLORS, "colour", name)
 
 
 def _lookup(table: dict, what: str, name: str):
