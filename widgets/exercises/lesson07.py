@@ -68,30 +68,30 @@ def _as_array(value, what: str) -> np.ndarray:
 
 @exercise(
     "ex_07_1",
-    hint="S_t(v) = sign(v)·max(|v| − t, 0): move v towards 0 by t, and stop at 0.",
+    hint="S_q(v) = sign(v)·max(|v| − q, 0): move v towards 0 by q, and stop at 0.",
 )
 def _check_soft_threshold(answer) -> str:
     if not callable(answer):
         raise Wrong("pass your function soft_threshold itself (without calling it)")
     v = np.array([-3.0, -0.7, -0.5, -0.2, 0.0, 0.1, 0.5, 0.9, 2.5])
-    for t in (0.5, 1.0):
-        got = _as_array(call(answer, v.copy(), t), "soft_threshold(v, t)")
-        ref = soft_threshold(v, t)
+    for q in (0.5, 1.0):
+        got = _as_array(call(answer, v.copy(), q), "soft_threshold(v, q)")
+        ref = soft_threshold(v, q)
         if got.shape != ref.shape:
             raise Wrong(f"return one value per entry of v: shape {ref.shape}, got {got.shape}")
         if np.allclose(got, ref, atol=1e-12):
             continue
-        if np.allclose(got, np.sign(v) * (np.abs(v) - t)):
+        if np.allclose(got, np.sign(v) * (np.abs(v) - q)):
             raise Wrong(
-                "small values cross zero instead of stopping there: with t = "
-                f"{t:g}, v = 0.1 gave {got[5]:g}; take max(|v| − t, 0)"
+                "small values cross zero instead of stopping there: with q = "
+                f"{q:g}, v = 0.1 gave {got[5]:g}; take max(|v| − q, 0)"
             )
-        if np.allclose(got, np.where(np.abs(v) > t, v, 0.0)):
-            raise Wrong("that is a hard threshold: the values above t must shrink by t as well")
-        if np.allclose(got, np.maximum(v - t, 0.0)):
+        if np.allclose(got, np.where(np.abs(v) > q, v, 0.0)):
+            raise Wrong("that is a hard threshold: the values above q must shrink by q as well")
+        if np.allclose(got, np.maximum(v - q, 0.0)):
             raise Wrong("negative v all became 0: shrink |v| and put the sign back")
-        raise Wrong(f"with t = {t:g} and v = {v.tolist()}, got {np.round(got, 4).tolist()}")
-    return "every |v| ≤ t went to exactly 0 and the others moved towards 0 by t: S_t(v)."
+        raise Wrong(f"with q = {q:g} and v = {v.tolist()}, got {np.round(got, 4).tolist()}")
+    return "every |v| ≤ q went to exactly 0 and the others moved towards 0 by q: S_q(v)."
 
 
 # --------------------------------------------------------------------------------------------
@@ -254,15 +254,15 @@ choice_question(
 
 number_question(
     "exit_07_1",
-    "What is the soft-threshold S_t(v) of v = −0.8 at t = 0.5?",
-    "S_t(v)",
+    "What is the soft-threshold S_q(v) of v = −0.8 at q = 0.5?",
+    "S_q(v)",
     lambda: float(soft_threshold(-0.8, 0.5)),
-    hint="move v towards 0 by t, and stop at 0.",
+    hint="move v towards 0 by q, and stop at 0.",
     explain=lambda s: f"sign(−0.8)·max(0.8 − 0.5, 0) = {s:g}.",
     slips=(
-        (lambda: 0.3, "the sign is lost: S_t keeps the sign of v"),
-        (lambda: -1.3, "that moved v away from 0; S_t shrinks |v|"),
-        (lambda: 0.0, "only |v| ≤ t goes to 0, and 0.8 > 0.5"),
+        (lambda: 0.3, "the sign is lost: S_q keeps the sign of v"),
+        (lambda: -1.3, "that moved v away from 0; S_q shrinks |v|"),
+        (lambda: 0.0, "only |v| ≤ q goes to 0, and 0.8 > 0.5"),
     ),
     rtol=1e-3,
 )
