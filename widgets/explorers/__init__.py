@@ -21,6 +21,8 @@ from .imbalance import ImbalanceExplorer
 from .landscape import LandscapeRaceExplorer
 from .learning_rate import LearningRateExplorer
 from .lr_range import LRRangeTestExplorer
+from .penalty_geometry import PenaltyGeometryExplorer
+from .regularization_path import RegularizationPathExplorer
 from .sigmoid import SigmoidExplorer
 from .style import OKABE_ITO, OPTIMIZER_COLORS, color_for, course_style
 from .taylor_newton import TaylorNewtonExplorer
@@ -38,6 +40,8 @@ _CLASSES: tuple[type[Explorer], ...] = (
     BatchSizeExplorer,
     LandscapeRaceExplorer,
     TaylorNewtonExplorer,
+    PenaltyGeometryExplorer,
+    RegularizationPathExplorer,
     ThresholdExplorer,
     ImbalanceExplorer,
     CalibrationExplorer,
