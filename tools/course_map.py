@@ -40,9 +40,6 @@ EXPLORER_NAMES = {
     "ThresholdExplorer": "threshold, ROC and precision–recall",
     "ImbalanceExplorer": "class imbalance strategies",
     "CalibrationExplorer": "reliability diagram and calibration",
-    "PenaltyGeometryExplorer": "L1 and L2 penalty geometry",
-    "RegularizationPathExplorer": "regularisation path and validation loss",
-    "SoftmaxRegionsExplorer": "softmax and one-vs-rest regions",
 }
 
 #: one symbol, one meaning, in every lesson
