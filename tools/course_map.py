@@ -118,6 +118,10 @@ NOTATION: tuple[tuple[str, str], ...] = (
         r"$P$, $p_{ik}$; $Y$",
         r"the $m\times K$ softmax probabilities $P(y_i = k \mid x_i)$; the one-hot labels",
     ),
+    (
+        r"$\mathcal R(w)$",
+        r"a penalty: $\frac12\lVert w\rVert^2$, $\lVert w\rVert_1$ or the elastic net's mix",
+    ),
     (r"$u$", "a vector added to every class's weights, which changes no softmax probability"),
     (r"$\mu$; $v$", "heavy-ball momentum; its buffer"),
     (
