@@ -24,6 +24,7 @@ from .lr_range import LRRangeTestExplorer
 from .penalty_geometry import PenaltyGeometryExplorer
 from .regularization_path import RegularizationPathExplorer
 from .sigmoid import SigmoidExplorer
+from .softmax_regions import SoftmaxRegionsExplorer
 from .style import OKABE_ITO, OPTIMIZER_COLORS, color_for, course_style
 from .taylor_newton import TaylorNewtonExplorer
 from .threshold import ThresholdExplorer
@@ -42,6 +43,7 @@ _CLASSES: tuple[type[Explorer], ...] = (
     TaylorNewtonExplorer,
     PenaltyGeometryExplorer,
     RegularizationPathExplorer,
+    SoftmaxRegionsExplorer,
     ThresholdExplorer,
     ImbalanceExplorer,
     CalibrationExplorer,
