@@ -17,6 +17,7 @@ import math
 import numpy as np
 
 from ..data import load_wdbc
+from ..models.regularization_paths import regularization_path_state
 from ..multiclass import SoftmaxLoss, softmax
 from ..objectives import LogisticLoss, soft_threshold
 from ..regularization import fit_penalized, to_sklearn_c
@@ -42,14 +43,10 @@ def odds_ratio(weight: float, n_sd: float = 1.0) -> float:
 
 def validation_best_tau(penalty: str = "l2") -> float:
     """The τ of the lesson's path with the lowest validation loss."""
-    from ..models.regularization_paths import regularization_path_state
-
     return regularization_path_state(penalty=penalty).best_tau
 
 
 def _training_best_tau(penalty: str = "l2") -> float:
-    from ..models.regularization_paths import regularization_path_state
-
     st = regularization_path_state(penalty=penalty)
     return float(st.taus[int(np.argmin(st.train_loss))])
 
