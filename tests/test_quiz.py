@@ -49,6 +49,9 @@ TYPED = {
     "ex_05_6": (["21.44"], ["0.2"], None),
     "ex_06_3": (["0.47"], ["0.2"], "too low"),
     "ex_06_6": (["b"], ["a"], None),
+    "ex_07_3": (["1709.6"], ["41.35"], "one standard deviation"),
+    "ex_07_4": (["0.005623"], ["0.0001"], "TRAINING"),
+    "ex_07_6": (["at most tau"], ["zero"], None),
     "ex_08_1": (["34/37", "34/43"], ["34/43", "34/37"], "swapped"),
     "ex_08_3": (["0.2"], ["0.8"], "LOWER"),
     "ex_08_5": (["optimistic"], ["unbiased"], None),
@@ -146,7 +149,7 @@ def test_numeric_answers_are_computed_not_typed():
     assert tickets.classify_stationary([[-1.0, 0.0], [0.0, -2.0]]) == "maximum"
 
 
-@pytest.mark.parametrize("lesson", ["01", "02", "03", "04", "05", "06"])
+@pytest.mark.parametrize("lesson", ["01", "02", "03", "04", "05", "06", "07"])
 def test_each_lesson_has_an_exit_ticket_that_looks_back(lesson):
     questions = exercises.labels(lesson, kind="exit")
     assert 3 <= len(questions) <= 5, questions

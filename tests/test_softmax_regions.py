@@ -151,3 +151,34 @@ def test_every_control_answers_fast():
 def test_doctests():
     result = doctest.testmod(model, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_the_status_says_when_the_loss_rose():
+    """Below 2/L no step raises the loss and the status says nothing of it; at α = 100 some
+    steps do, the status counts them (the same count as the curve's rises) and says why the run
+    still cannot blow up: the iterates stay finite at every step."""
+    calm = softmax_regions_state(step=STEPS, learning_rate=1.0)
+    assert calm.loss_rises == 0 and "rose" not in softmax_regions_status(calm).text
+    assert softmax_regions_status(calm).kind == "ok"
+    for step in (1, 50, STEPS):
+        wild = softmax_regions_state(step=step, learning_rate=100.0)
+        rises = int(np.sum(np.diff(wild.loss_curve[: step + 1]) > 0))
+        status = softmax_regions_status(wild)
+        assert rises == wild.loss_rises > 0 and status.kind == "oscillating"
+        assert f"the loss rose at {rises} of these {step} steps" in status.text
+        assert np.isfinite(wild.loss_curve).all() and not wild.diverged
+    assert softmax_regions_state(step=0, learning_rate=100.0).loss_rises == 0
+
+
+def test_every_slider_position_is_looked_up_not_trained_again():
+    """A slider sends its grid points rounded to 12 significant digits; each of them, on every
+    lesson-07 grid, is found on the grid (a miss would train a run again, 40 ms)."""
+    from widgets.models._grid import nearest
+    from widgets.models.penalty_geometry import TAUS as GEOMETRY_TAUS
+    from widgets.models.regularization_paths import TAUS as PATH_TAUS
+
+    for grid in (LEARNING_RATES, GEOMETRY_TAUS, PATH_TAUS):
+        for i, value in enumerate(grid):
+            assert nearest(grid, float(f"{value:.12g}"), log=True) == (i, True)
+    between = float(np.sqrt(LEARNING_RATES[3] * LEARNING_RATES[4]))
+    assert nearest(LEARNING_RATES, between, log=True)[1] is False

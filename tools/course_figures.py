@@ -123,6 +123,20 @@ def momentum_figure(fig: Figure) -> None:
     ax.legend(fontsize=7)
 
 
+def validation_figure(fig: Figure) -> None:
+    """Lesson 07: training and validation loss of the L2 path on WDBC's 30 features, against τ."""
+    from widgets.models.regularization_paths import regularization_path_state
+
+    st = regularization_path_state(penalty="l2")
+    ax = fig.add_subplot()
+    ax.semilogx(st.taus, st.train_loss, color=COLOURS[0], lw=1.5, ls="--", label="training")
+    ax.semilogx(st.taus, st.validation_loss, color=COLOURS[1], lw=1.5, label="validation")
+    best = st.best_index
+    ax.plot(st.taus[best], st.validation_loss[best], "o", color=COLOURS[1], label="best τ")
+    ax.set(xlabel="penalty strength τ (L2)", ylabel="mean cross-entropy")
+    ax.legend(fontsize=7)
+
+
 def roc_figure(fig: Figure) -> None:
     """Lesson 08: the ROC curve of the two-feature WDBC model on its validation tumours."""
     from widgets.models.threshold import threshold_data
@@ -161,6 +175,11 @@ FIGURES: dict[str, tuple[Callable[[Figure], None], str]] = {
         momentum_figure,
         "distance to the minimum on a κ = 100 bowl: the heavy ball falls far faster than gradient "
         "descent",
+    ),
+    "07": (
+        validation_figure,
+        "training loss rising with τ while validation loss falls to its lowest at τ ≈ 0.0056, "
+        "then rises",
     ),
     "08": (
         roc_figure,

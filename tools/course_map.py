@@ -34,6 +34,9 @@ EXPLORER_NAMES = {
     "LearningRateExplorer": "learning rate and momentum",
     "LRRangeTestExplorer": "learning-rate range test",
     "TaylorNewtonExplorer": "Taylor model and Newton step",
+    "PenaltyGeometryExplorer": "penalty geometry: L1 and L2",
+    "RegularizationPathExplorer": "regularisation path",
+    "SoftmaxRegionsExplorer": "softmax decision regions",
     "ThresholdExplorer": "threshold, ROC and precision–recall",
     "ImbalanceExplorer": "class imbalance strategies",
     "CalibrationExplorer": "reliability diagram and calibration",
@@ -96,6 +99,30 @@ NOTATION: tuple[tuple[str, str], ...] = (
         r"$\tau\lVert w\rVert_1$ (glmnet writes $\lambda$; scikit-learn's `C` is $1/(m\tau)$)",
     ),
     (r"$r$", "the elastic-net L1 ratio"),
+    (
+        r"$\xi$",
+        r"the scale of a prior on each weight: $\mathcal N(0, \xi^2)$ gives "
+        r"$\tau = 1/(m\xi^2)$, Laplace gives $\tau = 1/(m\xi)$",
+    ),
+    (
+        r"$S(\tilde w, q)$",
+        r"soft-thresholding of a value $\tilde w$ at $q \ge 0$: "
+        r"$\operatorname{sign}(\tilde w)\max(\lvert\tilde w\rvert - q, 0)$",
+    ),
+    (r"$K$; $k$", "number of classes; $k$ numbers them, $0, \\dots, K - 1$"),
+    (
+        r"$W$, $w_k$, $b_k$",
+        r"softmax regression's $K\times d$ weights, one row $w_k$ per class, and its biases",
+    ),
+    (
+        r"$P$, $p_{ik}$; $Y$",
+        r"the $m\times K$ softmax probabilities $P(y_i = k \mid x_i)$; the one-hot labels",
+    ),
+    (
+        r"$\mathcal R(w)$",
+        r"a penalty: $\frac12\lVert w\rVert^2$, $\lVert w\rVert_1$ or the elastic net's mix",
+    ),
+    (r"$u$", "a vector added to every class's weights, which changes no softmax probability"),
     (r"$\mu$; $v$", "heavy-ball momentum; its buffer"),
     (
         r"$\omega$",

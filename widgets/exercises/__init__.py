@@ -7,6 +7,7 @@ from . import (
     lesson04,  # noqa: F401  (registers ex_04_*)
     lesson05,  # noqa: F401  (registers ex_05_*)
     lesson06,  # noqa: F401  (registers ex_06_*)
+    lesson07,  # noqa: F401  (registers ex_07_* and exit_07_*)
     lesson08,  # noqa: F401  (registers ex_08_* and exit_08_*)
     tickets,  # noqa: F401  (registers exit_NN_*)
 )

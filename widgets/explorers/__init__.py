@@ -21,7 +21,10 @@ from .imbalance import ImbalanceExplorer
 from .landscape import LandscapeRaceExplorer
 from .learning_rate import LearningRateExplorer
 from .lr_range import LRRangeTestExplorer
+from .penalty_geometry import PenaltyGeometryExplorer
+from .regularization_path import RegularizationPathExplorer
 from .sigmoid import SigmoidExplorer
+from .softmax_regions import SoftmaxRegionsExplorer
 from .style import OKABE_ITO, OPTIMIZER_COLORS, color_for, course_style
 from .taylor_newton import TaylorNewtonExplorer
 from .threshold import ThresholdExplorer
@@ -38,6 +41,9 @@ _CLASSES: tuple[type[Explorer], ...] = (
     BatchSizeExplorer,
     LandscapeRaceExplorer,
     TaylorNewtonExplorer,
+    PenaltyGeometryExplorer,
+    RegularizationPathExplorer,
+    SoftmaxRegionsExplorer,
     ThresholdExplorer,
     ImbalanceExplorer,
     CalibrationExplorer,

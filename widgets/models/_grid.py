@@ -16,8 +16,9 @@ def frozen(a: object) -> np.ndarray:
 
 def nearest(grid: np.ndarray, value: float, *, log: bool = False) -> tuple[int, bool]:
     """The index of the grid value nearest ``value`` (in log scale if ``log``), and whether it
-    equals ``value`` (to 1e-12 relative): on the grid, a model looks its state up; off it, it
-    computes the state starting from that nearest point."""
+    equals ``value`` (to 1e-11 relative): on the grid, a model looks its state up; off it, it
+    computes the state starting from that nearest point. A slider sends its grid points rounded
+    to 12 significant digits (up to 5e-12 relative off): those count as on the grid."""
     distance = np.abs(np.log(grid / value)) if log else np.abs(grid - value)
     i = int(np.argmin(distance))
-    return i, math.isclose(float(grid[i]), value, rel_tol=1e-12, abs_tol=1e-12 * (not log))
+    return i, math.isclose(float(grid[i]), value, rel_tol=1e-11, abs_tol=1e-12 * (not log))

@@ -75,6 +75,7 @@ class SoftmaxRegionsState:
         shift_vector: c; max_shift_change: the largest change any probability on the grid
             underwent when c was added (rounding only: about 1e-16).
         diverged: whether the softmax run has left the float range by this step.
+        loss_rises: how many steps up to this one raised the loss (α above 2/L).
     """
 
     step: int
@@ -101,6 +102,11 @@ class SoftmaxRegionsState:
     shift_vector: np.ndarray
     max_shift_change: float
     diverged: bool
+
+    @property
+    def loss_rises(self) -> int:
+        """How many of the steps up to this one raised the softmax loss."""
+        return int(np.count_nonzero(np.diff(self.loss_curve[: self.step + 1]) > 0))
 
 
 def softmax_regions_state(
@@ -189,14 +195,20 @@ def softmax_regions_status(state: SoftmaxRegionsState) -> Status:
         else ""
     )
     curve = state.loss_curve
-    kind = "ok"
-    if state.step and curve[state.step] > curve[0]:
-        kind = "oscillating"
+    rises = state.loss_rises
+    # a rise means α > 2/L (below it every step lowers a convex L-smooth loss); softmax's
+    # gradient is bounded by √2·max‖x‖, so the weights grow at most linearly: no blow-up
+    overshoot = (
+        f"; the loss rose at {rises} of these {state.step} steps: α is above 2/L, the steps "
+        "overshoot (the run cannot blow up: softmax's gradient is bounded)"
+        if rises
+        else ""
+    )
     return Status(
         f"step {state.step}, α = {state.learning_rate:.3g}: softmax loss "
         f"{state.loss:.3f} (from {curve[0]:.3f}), accuracy {100 * state.accuracy:.1f} %; "
-        f"one-vs-rest accuracy {100 * state.ovr_accuracy:.1f} %{shift}",
-        kind,
+        f"one-vs-rest accuracy {100 * state.ovr_accuracy:.1f} %{shift}{overshoot}",
+        "oscillating" if rises else "ok",
     )
 
 
