@@ -143,9 +143,8 @@ class PenaltyGeometryExplorer(Explorer):
         ax_w.axvline(0, color="#999999", lw=0.8, zorder=0.5)
         ax_tau.set_xscale("log")
         ax_tau.set(xlim=(float(TAUS[0]), float(TAUS[-1])), xlabel="penalty strength τ")
-        ax_tau.set_ylabel("weights of w*(τ)")
+        ax_tau.set_ylabel("the weights of w*(τ) along the path")
         ax_tau.axhline(0, color="#999999", lw=0.8, zorder=0.5)
-        ax_tau.set_title("the weights along the path", fontsize=10)
         sparse_log_minor_ticks(ax_tau)
         return ax_w, ax_tau
 
@@ -158,9 +157,9 @@ class PenaltyGeometryExplorer(Explorer):
             handles=[self.artist(n) for n in names], loc="lower left", bbox_to_anchor=(-0.1, 1.0),
             ncol=2, fontsize=10, frameon=False, columnspacing=1.0, handletextpad=0.4,
         )  # fmt: skip
-        ax_tau.legend(
-            handles=[self.artist("w1_path"), self.artist("w2_path")], loc="upper right",
-            fontsize=10, frameon=False,
+        ax_tau.legend(  # above the axes, where the moving τ line never crosses it
+            handles=[self.artist("w1_path"), self.artist("w2_path")], loc="lower left",
+            bbox_to_anchor=(0.0, 1.0), ncol=2, fontsize=10, frameon=False,
         )  # fmt: skip
 
     def draw_frame(self, st) -> None:

@@ -105,16 +105,17 @@ class RegularizationPathExplorer(Explorer):
             0, lambda s: (np.full(30, s.tau), s.weights), answer=True,
             style=dict(ls="", marker="o", ms=3.5, color="black"),
         ),
+        "tau_weights": _now_line(0),
+        # after the τ line, so its box covers the line
         "nonzero": Text(
             0, lambda s: (0.98, 0.95, f"{s.n_weights_nonzero} of 30 weights non-zero"),
             answer=True,
             style=dict(ha="right", va="top", fontsize=10, bbox=dict(fc="white", ec="0.6", lw=0.6)),
         ),
-        "tau_weights": _now_line(0),
         "train_loss": _curve(1, lambda s: s.train_loss, _TRAIN, "training"),
         "validation_loss": _curve(1, lambda s: s.validation_loss, _VALID, "validation", True),
         "best_loss": _mark(1, lambda s: (s.best_tau, s.validation_loss[s.best_index]), _BEST,
-                           True, label="best τ (lowest validation loss)"),
+                           True, label="lowest validation loss (best τ; best step)"),
         "train_loss_now": _mark(1, lambda s: (s.tau, s.current_train_loss), _NOW),
         "validation_loss_now": _mark(
             1, lambda s: (s.tau, s.current_validation_loss), _NOW, True
@@ -145,7 +146,7 @@ class RegularizationPathExplorer(Explorer):
 
     def layout(self, figure):
         axes = figure.subplots(2, 2).ravel()
-        figure.subplots_adjust(left=0.08, right=0.98, bottom=0.09, top=0.93, hspace=0.42,
+        figure.subplots_adjust(left=0.08, right=0.98, bottom=0.09, top=0.87, hspace=0.42,
                                wspace=0.22)  # fmt: skip
         ax_w, ax_loss, ax_acc, ax_gd = axes
         lim = limits()
@@ -167,10 +168,10 @@ class RegularizationPathExplorer(Explorer):
         return tuple(axes)
 
     def decorate(self) -> None:
+        # one legend for the four panels, above them, where no moving line crosses it
         names = ("train_loss", "validation_loss", "best_loss")
-        self.axes[1].legend(handles=[self.artist(n) for n in names], loc="upper left",
-                            fontsize=10, frameon=False)  # fmt: skip
-        names = ("gd_train", "gd_validation", "gd_best")
-        self.axes[3].legend(handles=[self.artist(n) for n in names], loc="upper right",
-                            fontsize=10, frameon=False)  # fmt: skip
+        self.figure.legend(
+            handles=[self.artist(n) for n in names], loc="upper center", ncol=3, fontsize=10,
+            frameon=False, bbox_to_anchor=(0.5, 1.0),
+        )  # fmt: skip
         self.artist("nonzero").set_transform(self.axes[0].transAxes)
