@@ -1,6 +1,6 @@
 """PenaltyGeometryExplorer: the region, the touching contour, the optimum and the weight paths
 are the model's state for the controls set, the readout says which weight is exactly 0, and the
-region's edge is where P_ρ(w) equals the optimum's budget t."""
+region's edge is where P_r(w) equals the optimum's budget t."""
 
 from __future__ import annotations
 
@@ -69,7 +69,7 @@ def test_artists_show_the_models_state(ex, tau, rho):
 
 @pytest.mark.parametrize("tau, rho", [(0.05, 1.0), (0.3, 0.5), (0.02, 0.0)])
 def test_the_region_edge_is_the_budget_and_the_contour_its_loss(ex, tau, rho):
-    """Every vertex of the drawn region has P_ρ(w) = t; every vertex of the drawn contour lies
+    """Every vertex of the drawn region has P_r(w) = t; every vertex of the drawn contour lies
     on f(w) = f(w*) to the grid's interpolation error, and passes next to w*."""
     ex.set(tau=tau, l1_ratio=rho)
     st = ex.state

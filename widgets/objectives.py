@@ -912,15 +912,15 @@ class LogisticLoss(DataObjective):
 
     **Penalties** (the conventions of glmnet and scikit-learn, with strength τ ≥ 0):
     L2 is ``l2=τ`` (adds (τ/2)‖w‖²), L1 is ``l1=τ`` (adds τ‖w‖₁), and the elastic net
-    τ(ρ‖w‖₁ + (1 − ρ)/2·‖w‖²) is ``l1=ρτ, l2=(1 − ρ)τ`` (see
+    τ(r‖w‖₁ + (1 − r)/2·‖w‖²) is ``l1=rτ, l2=(1 − r)τ`` (see
     ``widgets.regularization.penalty_strengths``). With ``l1 > 0`` the objective is composite
     (``smooth`` is False): ``grad`` is the minimum-norm subgradient, ``smooth_grad`` and
     ``hessian`` belong to f, ``nonsmooth_value`` is τ₁‖w‖₁ and ``prox`` soft-thresholds.
 
     **Against scikit-learn.** ``sklearn.linear_model.LogisticRegression(C=C)`` minimises
-    C Σᵢ sᵢ ℓᵢ + r(w), with r(w) = ½‖w‖², ‖w‖₁ or ρ‖w‖₁ + (1 − ρ)/2·‖w‖² and ``sample_weight``
+    C Σᵢ sᵢ ℓᵢ + 𝓡(w), with 𝓡(w) = ½‖w‖², ‖w‖₁ or r‖w‖₁ + (1 − r)/2·‖w‖² and ``sample_weight``
     (times ``class_weight``) as sᵢ. Dividing by C Σᵢ sᵢ > 0 does not move the minimiser and
-    gives Σ sᵢℓᵢ/Σ sᵢ + r(w)/(C Σ sᵢ): our F with τ = 1/(C Σᵢ sᵢ). So C = 1/(τ m) without
+    gives Σ sᵢℓᵢ/Σ sᵢ + 𝓡(w)/(C Σ sᵢ): our F with τ = 1/(C Σᵢ sᵢ). So C = 1/(τ m) without
     weights, and also with "balanced" weights, which sum to m. Scaling all sᵢ by a constant
     leaves F unchanged here, whereas it acts like scaling C there.
 

@@ -5,7 +5,7 @@ glmnet and scikit-learn, the bias never penalised:
 
     L2            (τ/2)‖w‖²                     LogisticLoss(l2=τ)
     L1            τ‖w‖₁                          LogisticLoss(l1=τ)
-    elastic net   τ(ρ‖w‖₁ + (1 − ρ)/2·‖w‖²)      LogisticLoss(l1=ρτ, l2=(1 − ρ)τ)
+    elastic net   τ(r‖w‖₁ + (1 − r)/2·‖w‖²)      LogisticLoss(l1=rτ, l2=(1 − r)τ)
 
 :func:`fit_penalized` minimises such a loss (or a ``SoftmaxLoss``) to a stated tolerance on the
 optimality residual; :func:`regularization_path` does it for many τ, each fit starting from the
@@ -45,13 +45,13 @@ _DAMPING = 0.1  # Levenberg–Marquardt damping δ = _DAMPING · max|r| added to
 def penalty_strengths(penalty: str, strength: float, l1_ratio: float = 0.5) -> tuple[float, float]:
     """The (l1, l2) strengths of ``LogisticLoss`` for a named penalty of strength τ.
 
-    "l2" → (0, τ); "l1" → (τ, 0); "elasticnet" → (ρτ, (1 − ρ)τ), so that the penalty is
-    τ(ρ‖w‖₁ + (1 − ρ)/2·‖w‖²): glmnet's α is ρ and its λ is τ; scikit-learn's ``l1_ratio`` is ρ.
+    "l2" → (0, τ); "l1" → (τ, 0); "elasticnet" → (rτ, (1 − r)τ), so that the penalty is
+    τ(r‖w‖₁ + (1 − r)/2·‖w‖²): glmnet's α is r and its λ is τ; scikit-learn's ``l1_ratio`` is r.
 
     Args:
         penalty: "l2", "l1" or "elasticnet".
         strength: τ ≥ 0.
-        l1_ratio: ρ in [0, 1] (used by "elasticnet" only, but checked always).
+        l1_ratio: r in [0, 1] (used by "elasticnet" only, but checked always).
 
     Returns:
         ``(l1, l2)``.
@@ -287,7 +287,7 @@ def regularization_path(
         y: labels in {0, 1}, shape (m,).
         lambdas: the values of τ ≥ 0, shape (n,). (τ is the course's symbol for the strength.)
         penalty: "l2", "l1" or "elasticnet".
-        l1_ratio: the elastic net's ρ in [0, 1].
+        l1_ratio: the elastic net's r in [0, 1].
         fit_bias: whether to fit an (unpenalised) intercept.
         sample_weight: example weights (see ``LogisticLoss``), or ``None``.
         tol: tolerance > 0 on max |r|, in the units of the mean loss's gradient.

@@ -1,7 +1,7 @@
-"""Penalty geometry (lesson 07): contours of a 2-weight logistic loss, the region P_ρ(w) ≤ t of
+"""Penalty geometry (lesson 07): contours of a 2-weight logistic loss, the region P_r(w) ≤ t of
 the constrained form (an L2 disc, an L1 diamond, an elastic-net ball between) whose edge the
 contour through the penalised optimum w*(τ) touches, and the path of w*(τ); beside it, the two
-weights against τ. A strength τ (log scale) and the L1 share ρ are the controls; a readout says
+weights against τ. A strength τ (log scale) and the L1 share r are the controls; a readout says
 when a weight is exactly 0. The model is :mod:`widgets.models.penalty_geometry`."""
 
 from __future__ import annotations
@@ -66,8 +66,8 @@ def _weight_path(j: int) -> Line:
 
 
 class PenaltyGeometryExplorer(Explorer):
-    """A penalty strength τ and the L1 share ρ: where a contour of the loss touches the region
-    P_ρ(w) ≤ t, and whether a weight is exactly 0 there.
+    """A penalty strength τ and the L1 share r: where a contour of the loss touches the region
+    P_r(w) ≤ t, and whether a weight is exactly 0 there.
 
     Example:
         >>> ex = PenaltyGeometryExplorer(tau=0.2, l1_ratio=1.0)
@@ -82,7 +82,7 @@ class PenaltyGeometryExplorer(Explorer):
             steps_per_decade=20, fmt=".3g",
         ),
         "l1_ratio": Slider(
-            "L1 share ρ (0: L2, 1: L1)", 1.0, lo=float(L1_RATIOS[0]), hi=float(L1_RATIOS[-1]),
+            "L1 share r (0: L2, 1: L1)", 1.0, lo=float(L1_RATIOS[0]), hi=float(L1_RATIOS[-1]),
             step=0.1, fmt=".1f",
         ),
     }  # fmt: skip
@@ -103,7 +103,7 @@ class PenaltyGeometryExplorer(Explorer):
             0,
             lambda s: (s.boundary[:, 0], s.boundary[:, 1]),
             answer=True,
-            style=dict(color=_REGION, lw=2, label="region P_ρ(w) ≤ t"),
+            style=dict(color=_REGION, lw=2, label="region P_r(w) ≤ t"),
         ),
         "contact": Line(
             0,

@@ -2,18 +2,18 @@
 
 The loss is a 2-parameter logistic regression on WDBC's standardised mean radius and mean
 texture, without an intercept, so that the whole loss is a surface over the plane (w₁, w₂). For a
-strength τ and a mix ρ (0: L2, 1: L1, between: elastic net) the penalised optimum is
+strength τ and a mix r (0: L2, 1: L1, between: elastic net) the penalised optimum is
 
-    w*(τ) = argmin f(w) + τ P_ρ(w),   P_ρ(w) = ρ‖w‖₁ + (1 − ρ)/2·‖w‖²,
+    w*(τ) = argmin f(w) + τ P_r(w),   P_r(w) = r‖w‖₁ + (1 − r)/2·‖w‖²,
 
-and it is also the solution of the constrained form min f(w) subject to P_ρ(w) ≤ t with
-t = P_ρ(w*(τ)) (the two forms share their KKT conditions, τ being the constraint's multiplier).
-So w*(τ) is where a contour of f first touches the region P_ρ ≤ t: a disc for L2, a diamond for
+and it is also the solution of the constrained form min f(w) subject to P_r(w) ≤ t with
+t = P_r(w*(τ)) (the two forms share their KKT conditions, τ being the constraint's multiplier).
+So w*(τ) is where a contour of f first touches the region P_r ≤ t: a disc for L2, a diamond for
 L1, which touches at a corner, on an axis, for a whole range of τ.
 
-Controls: ``tau`` (τ, log scale) and ``l1_ratio`` (ρ). Everything that does not depend on them
+Controls: ``tau`` (τ, log scale) and ``l1_ratio`` (r). Everything that does not depend on them
 (the loss surface, its contour levels, the optimum without penalty) is computed once; the path of
-optima over the τ grid is computed once per ρ of the grid.
+optima over the τ grid is computed once per r of the grid.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ __all__ = [
 FEATURES = ("mean radius", "mean texture")
 #: the τ slider's values: 61 on a log scale, 20 a decade, from 1e-3 to 1
 TAUS = np.logspace(-3.0, 0.0, 61)
-#: the mix slider's values: ρ = 0, 0.1, …, 1
+#: the mix slider's values: r = 0, 0.1, …, 1
 L1_RATIOS = np.linspace(0.0, 1.0, 11)
 #: the plotted window (square, so that a disc looks like one), and the grid's points per axis
 BOUNDS = ((-1.5, 5.5), (-3.0, 4.0))
@@ -59,7 +59,7 @@ _TOL = 1e-10  # fits stop at max |r| ≤ 1e-10: far below a pixel
 
 @dataclass(frozen=True, eq=False)
 class PenaltyGeometryState:
-    """What the penalty-geometry figure shows for one (τ, ρ).
+    """What the penalty-geometry figure shows for one (τ, r).
 
     Attributes:
         tau, l1_ratio: the controls.
@@ -67,9 +67,9 @@ class PenaltyGeometryState:
             indexed [w₂, w₁]; levels: contour levels of f, increasing.
         unpenalized: the minimiser of f alone, shape (2,).
         optimum: w*(τ), shape (2,); optimum_loss: f(w*), the level of the contour that touches.
-        budget: t = P_ρ(w*), the size of the constraint region.
-        boundary: the region P_ρ(w) = t as a closed polygon, shape (361, 2).
-        path: w*(τ) for every τ of ``TAUS`` at this ρ, shape (61, 2); path_taus: those τ.
+        budget: t = P_r(w*), the size of the constraint region.
+        boundary: the region P_r(w) = t as a closed polygon, shape (361, 2).
+        path: w*(τ) for every τ of ``TAUS`` at this r, shape (61, 2); path_taus: those τ.
         zero: whether each weight is exactly 0 (an exact float zero, not a small number).
         converged: whether the fit reached its tolerance.
         feature_names: the two features.
@@ -94,16 +94,16 @@ class PenaltyGeometryState:
 
     @property
     def penalty_name(self) -> str:
-        """ "L2", "L1" or "elastic net (ρ = …)"."""
+        """ "L2", "L1" or "elastic net (r = …)"."""
         if self.l1_ratio == 0.0:
             return "L2"
         if self.l1_ratio == 1.0:
             return "L1"
-        return f"elastic net (ρ = {self.l1_ratio:.2f})"
+        return f"elastic net (r = {self.l1_ratio:.2f})"
 
 
 def penalty_geometry_state(tau: float = 0.05, l1_ratio: float = 1.0) -> PenaltyGeometryState:
-    """The figure's data for strength ``tau`` (τ in [1e-3, 1]) and mix ``l1_ratio`` (ρ in [0, 1]).
+    """The figure's data for strength ``tau`` (τ in [1e-3, 1]) and mix ``l1_ratio`` (r in [0, 1]).
 
     Example:
         >>> state = penalty_geometry_state(tau=0.2, l1_ratio=1.0)
@@ -173,12 +173,12 @@ def _answer_zero(state: PenaltyGeometryState) -> tuple[str, str]:
     elif any(state.zero):
         why = (
             "The region has a corner on an axis, and for this τ the contour touches it there: "
-            "at wⱼ = 0 the slope |∂f/∂wⱼ| is at most ρτ, so moving off 0 costs more penalty "
+            "at wⱼ = 0 the slope |∂f/∂wⱼ| is at most rτ, so moving off 0 costs more penalty "
             "than it saves loss."
         )
     else:
         why = (
-            "τ is too small for a corner: |∂f/∂wⱼ| at the axis still exceeds ρτ for both "
+            "τ is too small for a corner: |∂f/∂wⱼ| at the axis still exceeds rτ for both "
             "weights, so the optimum lies on a side of the region."
         )
     return answer, why
@@ -206,7 +206,7 @@ QUESTIONS = (
 
 
 def precompute() -> None:
-    """Compute everything the controls look up: the surface and the path for every ρ of the grid
+    """Compute everything the controls look up: the surface and the path for every r of the grid
     (0.5–1.5 s once; afterwards a state on the grid takes about 0.1 ms, one off it about 1 ms)."""
     _surface()
     for k in range(len(L1_RATIOS)):
@@ -266,13 +266,14 @@ _DIRECTIONS = np.column_stack([np.cos(_ANGLES), np.sin(_ANGLES)])
 
 
 def _boundary(rho: float, budget: float) -> np.ndarray:
-    """Points r·u with ρ r‖u‖₁ + (1 − ρ)/2 r²‖u‖² = t, for 361 unit directions u."""
+    """Points s·u with r s‖u‖₁ + (1 − r)/2 s²‖u‖² = t, for 361 unit directions u (r the L1
+    share, s the distance from 0)."""
     a = np.abs(_DIRECTIONS).sum(axis=1)  # ‖u‖₁; ‖u‖₂ = 1
     if budget == 0.0:
         return np.zeros_like(_DIRECTIONS)
     if rho == 1.0:
         r = budget / a
-    else:  # the positive root of (1 − ρ)/2 r² + ρ a r − t = 0, written without cancellation
+    else:  # the positive root of (1 − r)/2 s² + r a s − t = 0, written without cancellation
         q = 0.5 * (1.0 - rho)
         r = 2.0 * budget / (rho * a + np.sqrt((rho * a) ** 2 + 4.0 * q * budget))
     return r[:, None] * _DIRECTIONS

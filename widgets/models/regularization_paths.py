@@ -2,7 +2,7 @@
 
 All 30 WDBC features; a seeded stratified split keeps 30 % of each class for validation (171
 tumours) and fits on the other 398, standardised with the training rows' means and standard
-deviations (the validation rows must not shape the scaling). For L2, L1 and elastic net (ρ = ½)
+deviations (the validation rows must not shape the scaling). For L2, L1 and elastic net (r = ½)
 the penalised fits at 49 values of τ from 1e-4 to 1 are computed once, warm-started along the
 path (0.3–1 s in all), with their training and validation loss (the unpenalised mean NLL) and
 accuracy and the number of non-zero weights; the τ with the lowest validation loss is "best".
@@ -51,7 +51,7 @@ __all__ = [
 TAUS = np.logspace(-4.0, 0.0, 49)
 TAUS.setflags(write=False)
 #: the penalties, and their names for people
-PENALTY_NAMES = {"l2": "L2", "l1": "L1", "elasticnet": "elastic net (ρ = 0.5)"}
+PENALTY_NAMES = {"l2": "L2", "l1": "L1", "elasticnet": "elastic net (r = 0.5)"}
 L1_RATIO = 0.5
 GD_STEPS = 2000
 VALIDATION_FRACTION = 0.3
@@ -224,7 +224,7 @@ def regularization_path_status(state: RegularizationPathState) -> Status:
 def _answer_nonzero(state: RegularizationPathState) -> tuple[int, str]:
     return state.n_weights_nonzero, (
         f"With {PENALTY_NAMES[state.penalty]} at τ = {state.tau:.2g}, a weight stays at exactly "
-        "0 when its loss slope at 0 is at most ρτ in size (ρ = 1 for L1, ½ for the elastic "
+        "0 when its loss slope at 0 is at most rτ in size (r = 1 for L1, ½ for the elastic "
         "net); an L2 penalty keeps all 30 non-zero."
     )
 
