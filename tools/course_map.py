@@ -37,6 +37,7 @@ EXPLORER_NAMES = {
     "ThresholdExplorer": "threshold, ROC and precision–recall",
     "ImbalanceExplorer": "class imbalance strategies",
     "CalibrationExplorer": "reliability diagram and calibration",
+    "ComputationGraphExplorer": "computation graph and backward pass",
 }
 
 #: one symbol, one meaning, in every lesson
