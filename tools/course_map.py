@@ -38,6 +38,7 @@ EXPLORER_NAMES = {
     "ImbalanceExplorer": "class imbalance strategies",
     "CalibrationExplorer": "reliability diagram and calibration",
     "ComputationGraphExplorer": "computation graph and backward pass",
+    "LoopsVsVectorsExplorer": "loops versus vectors",
 }
 
 #: one symbol, one meaning, in every lesson
