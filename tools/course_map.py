@@ -39,6 +39,7 @@ EXPLORER_NAMES = {
     "CalibrationExplorer": "reliability diagram and calibration",
     "ComputationGraphExplorer": "computation graph and backward pass",
     "LoopsVsVectorsExplorer": "loops versus vectors",
+    "BroadcastingExplorer": "broadcasting",
 }
 
 #: one symbol, one meaning, in every lesson
