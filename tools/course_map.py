@@ -40,6 +40,10 @@ EXPLORER_NAMES = {
     "ThresholdExplorer": "threshold, ROC and precision–recall",
     "ImbalanceExplorer": "class imbalance strategies",
     "CalibrationExplorer": "reliability diagram and calibration",
+    "ComputationGraphExplorer": "computation graph and backward pass",
+    "LoopsVsVectorsExplorer": "loops versus vectors",
+    "BroadcastingExplorer": "broadcasting",
+    "BeyondALineExplorer": "beyond a line: a hidden layer",
 }
 
 #: one symbol, one meaning, in every lesson

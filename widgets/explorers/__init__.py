@@ -13,13 +13,17 @@ from ._alt import describe
 from ._figure import BlitManager, backend_name, in_kernel, new_figure
 from ._spec import Explorer
 from .batch_size import BatchSizeExplorer
+from .beyond_a_line import BeyondALineExplorer
+from .broadcasting import BroadcastingExplorer
 from .calibration import CalibrationExplorer
+from .computation_graph import ComputationGraphExplorer
 from .decision_boundary import DecisionBoundaryExplorer
 from .descent1d import Descent1DExplorer
 from .fit_by_hand import FitByHandExplorer
 from .imbalance import ImbalanceExplorer
 from .landscape import LandscapeRaceExplorer
 from .learning_rate import LearningRateExplorer
+from .loops_vs_vectors import LoopsVsVectorsExplorer
 from .lr_range import LRRangeTestExplorer
 from .penalty_geometry import PenaltyGeometryExplorer
 from .regularization_path import RegularizationPathExplorer
@@ -47,6 +51,10 @@ _CLASSES: tuple[type[Explorer], ...] = (
     ThresholdExplorer,
     ImbalanceExplorer,
     CalibrationExplorer,
+    ComputationGraphExplorer,
+    LoopsVsVectorsExplorer,
+    BroadcastingExplorer,
+    BeyondALineExplorer,
 )
 
 #: every explorer class -> the lessons (notebook stems) that show it
