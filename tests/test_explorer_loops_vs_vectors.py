@@ -67,7 +67,7 @@ def test_curves_markers_and_bars_are_the_models_timings(ex, m, p):
     assert ex.last_status == loops_status(s) and ex.alt_text == ex.last_status.text
     unmeasured = sum(not v for v in s.measured.values())
     assert ex.last_status.text.count("(predicted, not run)") == unmeasured
-    assert f"m = {m:,}, p = {p}" in ex.readout_boxes["times"].value
+    assert f"m = {m:,}, d = {p}" in ex.readout_boxes["times"].value
 
 
 def test_a_run_over_the_budget_is_predicted_and_marked():
@@ -98,5 +98,5 @@ def test_every_control_changes_state_and_status():
 def test_question_is_graded_against_the_state():
     ex = LoopsVsVectorsExplorer(question=QUESTIONS[1], m=1000, features=1)
     answer, why = QUESTIONS[1].answer(ex.state)
-    assert answer in QUESTIONS[1].choices and "p = 1" in why
+    assert answer in QUESTIONS[1].choices and "d = 1" in why
     assert ex.predict(answer)

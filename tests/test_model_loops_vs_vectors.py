@@ -42,12 +42,12 @@ def test_state_is_consistent_with_its_budget(m, features) -> None:
 def test_status_says_which_times_were_predicted() -> None:
     s = loops_state(m=100_000, features=10)
     text = loops_status(s).text
-    assert loops_status(s).kind in STATUS_KINDS and text.startswith("m = 100,000, p = 10:")
+    assert loops_status(s).kind in STATUS_KINDS and text.startswith("m = 100,000, d = 10:")
     for method, name in (("two_loops", "two loops"), ("one_loop", "one loop")):
         assert (f"{name} " in text) and (("predicted" in text) or s.measured[method])
     assert text.count("(predicted, not run)") == sum(not v for v in s.measured.values())
     speedup, why = QUESTIONS[0].answer(s)
-    assert speedup == s.speedup["two_loops"] and "m·p = 1,000,000" in why
+    assert speedup == s.speedup["two_loops"] and "m·d = 1,000,000" in why
     faster, _ = QUESTIONS[1].answer(s)
     assert faster in QUESTIONS[1].choices
 

@@ -1,5 +1,5 @@
 """Loops versus vectors (lesson 09): the logistic-regression gradient with two loops, one loop and
-none, timed in this kernel for m examples and p features; time against m on log–log axes, the
+none, timed in this kernel for m examples and d features; time against m on log–log axes, the
 chosen m marked, and the speed-up of the vectorised gradient. A run predicted to exceed the
 budget is not run: its time is extrapolated and drawn as a hollow marker. The model is
 :mod:`widgets.models.loops_vs_vectors`; nothing here measures or computes."""
@@ -80,7 +80,7 @@ def times_table(s) -> str:
     )
     body = "".join("<tr>" + "".join(cell.format(v) for v in r) + "</tr>" for r in rows)
     return (
-        f"<table aria-label='one gradient, m = {s.m:,}, p = {s.features}'><tr>{head}</tr>"
+        f"<table aria-label='one gradient, m = {s.m:,}, d = {s.features}'><tr>{head}</tr>"
         f"{body}</table><div>vectorised: {s.speedup['two_loops']:.3g}× faster than two loops, "
         f"{s.speedup['one_loop']:.3g}× faster than one loop</div>"
     )
@@ -92,14 +92,14 @@ class LoopsVsVectorsExplorer(Explorer):
 
     Example:
         >>> ex = LoopsVsVectorsExplorer(m=100, features=2)
-        >>> ex.last_status.text.startswith("m = 100, p = 2: two loops")
+        >>> ex.last_status.text.startswith("m = 100, d = 2: two loops")
         True
     """
 
     lessons = ("09_computation_graphs_and_backprop",)
     controls = {
         "m": Steps("examples m", 1000, options={f"{m:,}": m for m in M_STOPS}),
-        "features": IntSlider("features p", 3, lo=FEATURES[0], hi=FEATURES[1]),
+        "features": IntSlider("features d", 3, lo=FEATURES[0], hi=FEATURES[1]),
     }
     settings = {"budget": (MOVE_BUDGET, _check_budget)}
     model = loops_state

@@ -2,7 +2,7 @@
 with two loops, one loop and none, measured in the running kernel.
 
 Times come from one :class:`widgets.vectorization.GradientTimer` kept for the process, so each
-(version, m, p) is measured once and a figure redrawn later shows the same numbers. A curve point
+(version, m, d) is measured once and a figure redrawn later shows the same numbers. A curve point
 is measured when its predicted time is under :data:`CURVE_BUDGET`; the learner's chosen m gets
 the larger :data:`BUDGET`; anything predicted beyond is extrapolated and marked as such, so no
 control keeps the kernel busy for long. The first visit to a number of features measures the
@@ -76,7 +76,7 @@ class LoopsState:
 
 
 def loops_state(m: int = 1000, features: int = 2, budget: float = BUDGET) -> LoopsState:
-    """Time the three versions of the gradient on m examples with p features.
+    """Time the three versions of the gradient on m examples with d features.
 
     Args:
         m: examples, 10 … 100 000.
@@ -130,7 +130,7 @@ def loops_status(state: LoopsState) -> Status:
     """The status line: each version's time at m, measured or predicted, and the speed-ups.
 
     Example:
-        >>> loops_status(loops_state(m=10, features=1)).text.startswith("m = 10, p = 1: two loops")
+        >>> loops_status(loops_state(m=10, features=1)).text.startswith("m = 10, d = 1: two loops")
         True
     """
     parts = [
@@ -142,7 +142,7 @@ def loops_status(state: LoopsState) -> Status:
         f"speed-up from vectorising {state.speedup['two_loops']:.3g}× over two loops, "
         f"{state.speedup['one_loop']:.3g}× over one loop"
     )
-    return Status(f"m = {state.m:,}, p = {state.features}: {', '.join(parts)}; {speed}", "info")
+    return Status(f"m = {state.m:,}, d = {state.features}: {', '.join(parts)}; {speed}", "info")
 
 
 def _speedup_answer(state: LoopsState) -> tuple[float, str]:
@@ -150,7 +150,7 @@ def _speedup_answer(state: LoopsState) -> tuple[float, str]:
     return state.speedup["two_loops"], (
         f"Two loops take {_time(state.seconds['two_loops'])} ({how}), the vectorised gradient "
         f"{_time(state.seconds['vectorized'])}: the loops pay Python's cost per multiplication, "
-        f"m·p = {state.m * state.features:,} times, where X.T @ dz runs in compiled code."
+        f"m·d = {state.m * state.features:,} times, where X.T @ dz runs in compiled code."
     )
 
 
@@ -158,7 +158,7 @@ def _faster_loop_answer(state: LoopsState) -> tuple[str, str]:
     two, one = state.seconds["two_loops"], state.seconds["one_loop"]
     faster = "two loops" if two < one else "one loop"
     return faster, (
-        f"At p = {state.features}: two loops {_time(two)}, one loop {_time(one)}. Each NumPy call "
+        f"At d = {state.features}: two loops {_time(two)}, one loop {_time(one)}. Each NumPy call "
         f"costs about a microsecond before it does any work, so replacing a loop over only "
         f"{state.features} feature{'s' if state.features != 1 else ''} by NumPy calls "
         + ("costs more than it saves" if faster == "two loops" else "pays off")
