@@ -52,6 +52,14 @@ TYPED = {
     "ex_08_1": (["34/37", "34/43"], ["34/43", "34/37"], "swapped"),
     "ex_08_3": (["0.2"], ["0.8"], "LOWER"),
     "ex_08_5": (["optimistic"], ["unbiased"], None),
+    "ex_09_1": (
+        ["0.62246", "1.24492", "-0.62246", "0.62246"],
+        ["-0.62246", "-1.24492", "0.62246", "-0.62246"],
+        "sign",
+    ),
+    "ex_09_2": (["15"], ["9"], "through u"),
+    "ex_09_4": (["(m, m)"], ["(m,)"], None),
+    "ex_09_5": (["17"], ["16"], "b^[2]"),
 }
 #: exercises whose answer is a value, yet need the notebook: they compute on the data
 NEEDS_COMPUTATION = {
