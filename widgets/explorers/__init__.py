@@ -14,6 +14,7 @@ from ._figure import BlitManager, backend_name, in_kernel, new_figure
 from ._spec import Explorer
 from .batch_size import BatchSizeExplorer
 from .calibration import CalibrationExplorer
+from .computation_graph import ComputationGraphExplorer
 from .decision_boundary import DecisionBoundaryExplorer
 from .descent1d import Descent1DExplorer
 from .fit_by_hand import FitByHandExplorer
@@ -41,6 +42,7 @@ _CLASSES: tuple[type[Explorer], ...] = (
     ThresholdExplorer,
     ImbalanceExplorer,
     CalibrationExplorer,
+    ComputationGraphExplorer,
 )
 
 #: every explorer class -> the lessons (notebook stems) that show it

@@ -12,6 +12,7 @@ Both return a :class:`GraphState`; :func:`graph_status` and :data:`QUESTIONS` se
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -23,12 +24,14 @@ from . import Question, Status
 
 __all__ = [
     "DLS_INPUTS",
+    "GRAPHS",
     "LOGISTIC_INPUTS",
     "LOGISTIC_RANGE",
     "QUESTIONS",
     "SLIDER_RANGE",
     "GraphState",
     "dls_graph_state",
+    "graph_state",
     "graph_status",
     "logistic_graph_state",
 ]
@@ -58,6 +61,7 @@ class GraphState:
         n_steps: the number of steps of the whole backward pass: one per edge, except the edges
             into constants (the 3 of 3v), whose gradients are computed but not walked through.
         edge: the edge used by step ``step`` (``None`` at step 0).
+        walked: the edges used by steps 1 … ``step``, in that order (``edge`` is the last).
         grads: (n,) every node's gradient after ``step`` steps (partial sums over paths).
         reached: (n,) whether a node's gradient has received anything yet.
         finished: (n,) whether a node's gradient is complete after ``step`` steps.
@@ -80,6 +84,7 @@ class GraphState:
     step: int
     n_steps: int
     edge: Edge | None
+    walked: tuple[Edge, ...]
     grads: np.ndarray
     reached: np.ndarray
     finished: np.ndarray
@@ -130,13 +135,21 @@ def _logistic(x1: float, x2: float, w1: float, w2: float, b: float, y: int) -> V
     return L
 
 
-_SYMBOLS = {"w1": "w₁", "w2": "w₂", "x1": "x₁", "x2": "x₂", "w1x1": "w₁x₁", "w2x2": "w₂x₂"}
+_SYMBOLS = {
+    "w1": "w₁",
+    "w2": "w₂",
+    "x1": "x₁",
+    "x2": "x₂",
+    "w1x1": "w₁x₁",
+    "w2x2": "w₂x₂",
+    "w1x1 + w2x2": "s",
+}
 _DLS_NAMES = {"u": "u = bc", "v": "v = a + u", "J": "J = 3v"}
 _LOGISTIC_NAMES = {
     "w1x1": "w₁x₁",
     "w2x2": "w₂x₂",
-    "w1x1 + w2x2": "w₁x₁ + w₂x₂",
-    "z": "z = · + b",
+    "w1x1 + w2x2": "s = w₁x₁ + w₂x₂",
+    "z": "z = s + b",
     "a": "a = σ(z)",
     "L": "L(a, y)",
     "w1": "w₁",
@@ -222,6 +235,32 @@ def logistic_graph_state(
     return _state(title, build, values, LOGISTIC_INPUTS, _LOGISTIC_NAMES, step, nudge, epsilon)
 
 
+#: the graphs an explorer can show: a key -> its state function (their controls differ)
+GRAPHS: dict[str, Callable[..., GraphState]] = {
+    "simple": dls_graph_state,
+    "logistic": logistic_graph_state,
+}
+
+
+def graph_state(*, graph: str = "simple", **controls) -> GraphState:
+    """The state of graph ``graph`` ("simple": J = 3(a + bc); "logistic": one example of
+    logistic regression) for its controls, which are its state function's parameters.
+
+    Example:
+        >>> s = graph_state(graph="logistic", step=10, nudge="b")
+        >>> s.output, s.gradient == s.graph.find("a").data - 1  # ∂L/∂b = a − y with y = 1
+        ('L', True)
+    """
+    fn = GRAPHS[check_choice("graph", graph, tuple(GRAPHS))]
+    params = inspect.signature(fn).parameters
+    unknown = sorted(set(controls) - set(params))
+    if unknown:
+        raise ValueError(
+            f"the {graph!r} graph takes no {unknown}; its controls are {sorted(params)}"
+        )
+    return fn(**controls)
+
+
 def _state(
     title: str,
     build: Callable[..., Value],
@@ -266,6 +305,7 @@ def _state(
         step=step,
         n_steps=n_steps,
         edge=graph.edges[walk[step - 1]] if step else None,
+        walked=tuple(graph.edges[k] for k in walk[:step]),
         grads=graph.partial_grads[row],
         reached=_frozen(reached),
         finished=_frozen(finished),
