@@ -154,7 +154,7 @@ def test_numeric_answers_are_computed_not_typed():
     assert tickets.classify_stationary([[-1.0, 0.0], [0.0, -2.0]]) == "maximum"
 
 
-@pytest.mark.parametrize("lesson", ["01", "02", "03", "04", "05", "06"])
+@pytest.mark.parametrize("lesson", ["01", "02", "03", "04", "05", "06", "09"])
 def test_each_lesson_has_an_exit_ticket_that_looks_back(lesson):
     questions = exercises.labels(lesson, kind="exit")
     assert 3 <= len(questions) <= 5, questions
