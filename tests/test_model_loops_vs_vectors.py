@@ -71,3 +71,16 @@ def test_a_second_visit_measures_nothing_new() -> None:
 def test_invalid_controls_raise(kwargs, error, match) -> None:
     with pytest.raises(error, match=match):
         loops_state(**kwargs)
+
+
+def test_the_budget_at_m_is_the_callers_up_to_budget() -> None:
+    """A smaller budget only extrapolates more: a run at an m no test times otherwise is
+    predicted from the curve's runs when the budget is a nanosecond."""
+    s = loops_state(m=77_000, features=8, budget=1e-9)
+    assert s.budget == 1e-9 and not any(s.measured.values())
+    for method, curve in s.curves.items():
+        at_m = curve.m.tolist().index(77_000)
+        assert not curve.measured[at_m] and curve.seconds[at_m] == s.seconds[method]
+    for bad in (0.0, -1.0, 2 * BUDGET):
+        with pytest.raises(ValueError, match=r"budget must be in \(0, 0.3\]"):
+            loops_state(m=100, budget=bad)

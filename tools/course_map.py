@@ -38,7 +38,7 @@ EXPLORER_NAMES = {
     "ImbalanceExplorer": "class imbalance strategies",
     "CalibrationExplorer": "reliability diagram and calibration",
     "ComputationGraphExplorer": "computation graph and backward pass",
-    "LoopsVsVectorsExplorer": "loops against vectors",
+    "LoopsVsVectorsExplorer": "loops versus vectors",
     "BroadcastingExplorer": "broadcasting shapes",
     "BeyondALineExplorer": "beyond a line: one hidden layer",
 }

@@ -21,6 +21,7 @@ from .fit_by_hand import FitByHandExplorer
 from .imbalance import ImbalanceExplorer
 from .landscape import LandscapeRaceExplorer
 from .learning_rate import LearningRateExplorer
+from .loops_vs_vectors import LoopsVsVectorsExplorer
 from .lr_range import LRRangeTestExplorer
 from .sigmoid import SigmoidExplorer
 from .style import OKABE_ITO, OPTIMIZER_COLORS, color_for, course_style
@@ -43,6 +44,7 @@ _CLASSES: tuple[type[Explorer], ...] = (
     ImbalanceExplorer,
     CalibrationExplorer,
     ComputationGraphExplorer,
+    LoopsVsVectorsExplorer,
 )
 
 #: every explorer class -> the lessons (notebook stems) that show it

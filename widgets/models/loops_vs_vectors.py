@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validate import check_int
+from .._validate import check_int, check_real
 from ..vectorization import GRADIENTS, GradientTimer, Timing
 from . import Question, Status
 
@@ -40,7 +40,7 @@ FEATURES = (1, 10)
 M_GRID = tuple(round(10 ** (k / 2)) for k in range(2, 11))
 #: the longest run for the chosen m, and for a point of a curve (seconds)
 BUDGET = 0.3
-CURVE_BUDGET = 0.03
+CURVE_BUDGET = 0.01
 #: the versions, in the lesson's order, and how they are named in words
 NAMES = {"two_loops": "two loops", "one_loop": "one loop", "vectorized": "vectorised"}
 
@@ -55,7 +55,7 @@ class LoopsState:
     """Times of the three gradient versions for the explorer's m and p.
 
     Attributes:
-        m, features: the controls.
+        m, features: the controls; budget: the longest run allowed at m.
         curves: for each version (keys of ``GRADIENTS``), a :class:`Timing` over ``M_GRID``
             and the chosen m, each point measured or extrapolated.
         seconds: for each version, its time at the chosen m.
@@ -67,6 +67,7 @@ class LoopsState:
 
     m: int
     features: int
+    budget: float
     curves: dict[str, Timing]
     seconds: dict[str, float]
     measured: dict[str, bool]
@@ -74,12 +75,15 @@ class LoopsState:
     disagreement: float
 
 
-def loops_state(m: int = 1000, features: int = 2) -> LoopsState:
+def loops_state(m: int = 1000, features: int = 2, budget: float = BUDGET) -> LoopsState:
     """Time the three versions of the gradient on m examples with p features.
 
     Args:
         m: examples, 10 … 100 000.
         features: p, 1 … 10.
+        budget: the longest run allowed at the chosen m, in seconds, in (0, ``BUDGET``]; a
+            version predicted to take longer is extrapolated instead (an explorer gives less,
+            so that a move with two loop versions to time stays well under ``BUDGET``).
 
     Example:
         >>> s = loops_state(m=1000, features=2)
@@ -90,12 +94,14 @@ def loops_state(m: int = 1000, features: int = 2) -> LoopsState:
     """
     m = check_int("m", m, low=M_RANGE[0], high=M_RANGE[1])
     p = check_int("features", features, low=FEATURES[0], high=FEATURES[1])
+    budget = check_real("budget", budget, low=0.0, high=BUDGET, low_open=True)
     timer = _timer()
     curves, seconds, measured = {}, {}, {}
     for method in GRADIENTS:
-        timer.curve(method, p, M_GRID, budget=CURVE_BUDGET)  # the cheap points first
-        seconds[method], measured[method] = timer.time(method, m, p)
-        curves[method] = timer.curve(method, p, sorted({*M_GRID, m}), budget=CURVE_BUDGET)
+        timer.curve(method, p, M_GRID, budget=min(budget, CURVE_BUDGET))  # cheap points first
+        seconds[method], measured[method] = timer.time(method, m, p, budget=budget)
+        points = sorted({*M_GRID, m})
+        curves[method] = timer.curve(method, p, points, budget=min(budget, CURVE_BUDGET))
     small = timer.data(min(m, 100), p)
     results = [np.r_[fn(*small)] for fn in GRADIENTS.values()]
     disagreement = max(float(np.abs(r - results[-1]).max()) for r in results)
@@ -103,6 +109,7 @@ def loops_state(m: int = 1000, features: int = 2) -> LoopsState:
     return LoopsState(
         m=m,
         features=p,
+        budget=budget,
         curves=curves,
         seconds=seconds,
         measured=measured,
