@@ -6,6 +6,7 @@ import pytest
 
 from widgets.models import STATUS_KINDS
 from widgets.models.broadcasting import (
+    LETTER_PRESETS,
     PRESETS,
     QUESTIONS,
     broadcasting_state,
@@ -60,3 +61,34 @@ def test_invalid_controls_raise() -> None:
         broadcasting_state("(4,)", "four", "-")
     with pytest.raises(ValueError, match="unknown op"):
         broadcasting_state("(4,)", "(4,)", "%")
+
+
+def test_the_state_names_its_preset_only_while_it_holds() -> None:
+    name = "the rank-1 bug: y (4,) − a (4, 1)"
+    assert broadcasting_state((4,), (4, 1), "-", preset=name).preset == name
+    assert broadcasting_state((4,), (4, 1), "+", preset=name).preset is None  # op changed
+    assert broadcasting_state((4,), (4, 1), "-").preset is None
+    with pytest.raises(ValueError, match="unknown preset 'nope'"):
+        broadcasting_state(preset="nope")
+
+
+@pytest.mark.parametrize("m, d", [(4, 3), (3, 3), (1, 4), (12, 1)])
+def test_letter_presets_are_the_shapes_for_m_and_d(m, d) -> None:
+    import numpy as np
+
+    for name, (sa, sb, op) in LETTER_PRESETS.items():
+        s = broadcasting_state(sa, sb, op, preset=name, m=m, d=d)
+        shapes = {"(m, d)": (m, d), "(d,)": (d,), "(m, 1)": (m, 1), "(m,)": (m,),
+                  "(1, d)": (1, d), "()": ()}  # fmt: skip
+        assert (s.shape_a, s.shape_b) == (shapes[sa], shapes[sb]) and s.preset == name
+        try:  # NumPy's verdict on arrays of those shapes
+            shape = np.broadcast_shapes(shapes[sa], shapes[sb])
+        except ValueError:
+            shape = None
+        assert s.outcome.result_shape == shape
+    # the (m, d) + (m,) mistake runs only when m happens to equal d (or either is 1)
+    mistake = broadcasting_state("(m, d)", "(m,)", "+", m=m, d=d)
+    assert mistake.outcome.ok == (m == d or m == 1 or d == 1)
+    assert mistake.written == ("(m, d)", "(m,)")
+    with pytest.raises(ValueError, match=r"m must be an integer in \[1, 12\]"):
+        broadcasting_state(m=13)

@@ -39,7 +39,7 @@ EXPLORER_NAMES = {
     "CalibrationExplorer": "reliability diagram and calibration",
     "ComputationGraphExplorer": "computation graph and backward pass",
     "LoopsVsVectorsExplorer": "loops versus vectors",
-    "BroadcastingExplorer": "broadcasting shapes",
+    "BroadcastingExplorer": "broadcasting",
     "BeyondALineExplorer": "beyond a line: one hidden layer",
 }
 

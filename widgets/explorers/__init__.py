@@ -13,6 +13,7 @@ from ._alt import describe
 from ._figure import BlitManager, backend_name, in_kernel, new_figure
 from ._spec import Explorer
 from .batch_size import BatchSizeExplorer
+from .broadcasting import BroadcastingExplorer
 from .calibration import CalibrationExplorer
 from .computation_graph import ComputationGraphExplorer
 from .decision_boundary import DecisionBoundaryExplorer
@@ -45,6 +46,7 @@ _CLASSES: tuple[type[Explorer], ...] = (
     CalibrationExplorer,
     ComputationGraphExplorer,
     LoopsVsVectorsExplorer,
+    BroadcastingExplorer,
 )
 
 #: every explorer class -> the lessons (notebook stems) that show it

@@ -251,6 +251,16 @@ class Choice(Control):
     def configure(self, values: Values) -> dict:
         return {**super().configure(values), "options": self.pairs(values)}
 
+    def reconfigure(self, widget: ipw.Widget, values: Values, value: Any) -> None:
+        """New options only when they differ: setting them resets the widget to the first one,
+        which its handler would take for the learner's choice."""
+        c = self.configure(values)
+        with widget.hold_sync(), widget.hold_trait_notifications():
+            widget.description = c["description"]
+            if [tuple(o) for o in widget.options] != [tuple(o) for o in c["options"]]:
+                widget.options = c["options"]
+            widget.value = value
+
     def widget(self, value: Any, values: Values) -> ipw.Widget:
         c = self.configure(values)
         return choice(c["description"], c["options"], value)

@@ -4,15 +4,18 @@ verdict (the result's shape, or NumPy's own error) out. See :mod:`widgets.broadc
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from ..broadcasting import OPERATIONS, PRESETS, Broadcast, broadcast
+from .._validate import check_choice, check_int
+from ..broadcasting import MAX_SIZE, OPERATIONS, PRESETS, Broadcast, broadcast
 from . import Question, Status
 
 __all__ = [
+    "LETTER_PRESETS",
     "OPERATIONS",
     "PRESETS",
     "QUESTIONS",
@@ -30,6 +33,9 @@ class BroadcastingState:
         shape_a, shape_b, op: the controls (shapes as tuples).
         outcome: the :class:`widgets.broadcasting.Broadcast` for them.
         sizes: (number of entries in a, in b, in the result (0 on error)).
+        preset: the name of the preset (a key of ``PRESETS``) these shapes and operation are,
+            or ``None``.
+        written: the two shapes as the caller wrote them ("(m, 1)" for (4, 1)).
     """
 
     shape_a: tuple[int, ...]
@@ -37,6 +43,8 @@ class BroadcastingState:
     op: str
     outcome: Broadcast
     sizes: tuple[int, int, int]
+    preset: str | None = None
+    written: tuple[str, str] = ("", "")
 
     @property
     def verdict(self) -> str:
@@ -46,21 +54,56 @@ class BroadcastingState:
         return "outer" if self.outcome.outer else "fits"
 
 
+#: the presets with sizes as letters, m examples and d features (an explorer's sliders): name
+#: -> (shape of a, shape of b, operation), shapes as text in m and d
+LETTER_PRESETS: dict[str, tuple[str, str, str]] = {
+    "bias for every example: (m, d) + (d,)": ("(m, d)", "(d,)", "+"),
+    "per-example shift: (m, d) + (m, 1)": ("(m, d)", "(m, 1)", "+"),
+    "the (m, d) + (m,) mistake": ("(m, d)", "(m,)", "+"),
+    "the rank-1 bug: y (m,) − a (m, 1)": ("(m,)", "(m, 1)", "-"),
+    "the fix: y (m, 1) − a (m, 1)": ("(m, 1)", "(m, 1)", "-"),
+    "outer product: (m, 1) * (1, d)": ("(m, 1)", "(1, d)", "*"),
+    "a number: (m, d) * ()": ("(m, d)", "()", "*"),
+}
+
+
 def broadcasting_state(
-    shape_a: Sequence[int] | str = (4,), shape_b: Sequence[int] | str = (4, 1), op: str = "-"
+    shape_a: Sequence[int] | str = (4,),
+    shape_b: Sequence[int] | str = (4, 1),
+    op: str = "-",
+    preset: str | None = None,
+    m: int = 4,
+    d: int = 3,
 ) -> BroadcastingState:
     """Broadcast arrays of shapes ``shape_a`` and ``shape_b`` under ``op``.
 
     Args:
-        shape_a, shape_b: tuples of sizes 1 … 12 (at most 4 axes) or text like "(4, 1)".
+        shape_a, shape_b: tuples of sizes 1 … 12 (at most 4 axes) or text like "(4, 1)";
+            text may use the letters m and d for the sizes ``m`` and ``d``: "(m, 1)".
         op: "+", "-", "*" or "/".
+        preset: the preset the shapes came from (a key of ``PRESETS``, or of
+            ``LETTER_PRESETS`` for shapes in letters), or ``None``; the state names it only
+            while the shapes and the operation are still the preset's.
+        m, d: the sizes the letters stand for, 1 … 12.
 
     Example:
         >>> s = broadcasting_state("(4,)", "(4, 1)", "-")  # the rank-1 bug
         >>> s.outcome.result_shape, s.verdict, s.sizes
         ((4, 4), 'outer', (4, 4, 16))
     """
+    m = check_int("m", m, low=1, high=MAX_SIZE)
+    d = check_int("d", d, low=1, high=MAX_SIZE)
+    given = (shape_a, shape_b, op)
+    sizes = {"m": str(m), "d": str(d)}
+    shape_a, shape_b = (
+        re.sub(r"[md]", lambda x: sizes[x.group()], s) if isinstance(s, str) else s
+        for s in (shape_a, shape_b)
+    )
     outcome = broadcast(shape_a, shape_b, op)
+    if preset is not None:
+        preset = check_choice("preset", preset, [*PRESETS, *LETTER_PRESETS])
+        if PRESETS.get(preset, LETTER_PRESETS.get(preset)) != given:
+            preset = None  # the learner has changed a shape or the operation since
     size = int(np.prod(outcome.result_shape)) if outcome.ok else 0
     return BroadcastingState(
         shape_a=outcome.shape_a,
@@ -68,6 +111,8 @@ def broadcasting_state(
         op=outcome.op,
         outcome=outcome,
         sizes=(outcome.a.size, outcome.b.size, size),
+        preset=preset,
+        written=tuple(s if isinstance(s, str) else str(tuple(s)) for s in given[:2]),
     )
 
 

@@ -1,0 +1,195 @@
+"""Broadcasting (lesson 09): two shapes and an operation; a, b and the result drawn as grids of
+their numbers, each operand stretched to the result's shape (its copies dashed and grey), or
+NumPy's own error where the result would be. The presets include the rank-1 bug: y of shape
+(m,) minus a of shape (m, 1) is an (m, m) array. The model is :mod:`widgets.models.broadcasting`
+(NumPy itself gives every shape and message). Shapes are written in the letters m and d, whose
+sizes are sliders (up to 4, to draw), so a shape that works only when m happens to equal d shows.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import numpy as np
+from matplotlib.artist import Artist as MplArtist
+from matplotlib.collections import PolyCollection
+
+from ..models.broadcasting import (
+    LETTER_PRESETS,
+    OPERATIONS,
+    broadcasting_state,
+    broadcasting_status,
+)
+from ._artists import Custom, Text
+from ._controls import Choice, IntSlider
+from ._spec import Explorer
+from .style import OKABE_ITO
+
+__all__ = ["BroadcastingExplorer"]
+
+#: the shapes offered, in the letters m (examples) and d (features), at most two axes; the
+#: sliders give m and d sizes up to 4, so every number fits its cell
+SHAPES = ("()", "(1,)", "(m,)", "(d,)", "(m, 1)", "(1, m)", "(d, 1)", "(1, d)", "(m, d)", "(d, m)")
+SIZES = (1, 4)
+_MAX = 16  # cells in a grid: 4 × 4
+_X = {"a": 0.0, "b": 5.6, "result": 11.2}  # each grid's left edge, in cells
+_FACE = {"a": "#d6e6f4", "b": "#f8dcc8", "result": "#d2efe4"}
+_EDGE = {"a": OKABE_ITO["blue"], "b": OKABE_ITO["vermillion"], "result": "#00664a"}
+
+
+class _Grid(MplArtist):
+    """A grid of numbered cells: originals solid, stretched copies dashed with grey numbers."""
+
+    def __init__(self, ax, name: str) -> None:
+        super().__init__()
+        self.axes, self.name = ax, name
+        self.set_transform(ax.transData)
+        self.cells = PolyCollection([], linewidths=1.2, transform=ax.transData)
+        self.cells.set_figure(ax.figure)
+        self.numbers = [
+            ax.text(0, 0, "", ha="center", va="center", fontsize=10) for _ in range(_MAX)
+        ]
+        for t in self.numbers:
+            t.remove()
+            t.set_figure(ax.figure)
+            t.set_transform(ax.transData)
+
+    def show(self, data) -> None:
+        values, original = data
+        x0, face, edge = _X[self.name], _FACE[self.name], _EDGE[self.name]
+        rows, cols = values.shape
+        boxes, faces, styles = [], [], []
+        for k, (i, j) in enumerate(np.ndindex(rows, cols)):
+            x, y = x0 + j, float(i)
+            boxes.append([(x, y), (x + 0.92, y), (x + 0.92, y + 0.92), (x, y + 0.92)])
+            faces.append(face if original[i, j] else "white")
+            styles.append("-" if original[i, j] else (0, (3, 2)))
+            t = self.numbers[k]
+            t.set(position=(x + 0.46, y + 0.46), text=f"{values[i, j]:.3g}", visible=True)
+            t.set_color("black" if original[i, j] else "#6b6b6b")
+        for t in self.numbers[rows * cols :]:
+            t.set_visible(False)
+        self.cells.set_verts(boxes)
+        self.cells.set(facecolor=faces, edgecolor=edge, linestyle=styles)
+        self.stale = True
+
+    def draw(self, renderer) -> None:
+        if not self.get_visible():
+            return
+        self.cells.draw(renderer)
+        for t in self.numbers:
+            if t.get_visible():
+                t.draw(renderer)
+
+
+def _as_grid(values: np.ndarray, stretched: tuple[int, ...]):
+    """The array as rows × columns (a number is 1 × 1, a vector one row, as NumPy pads it on
+    the left), and which cells are its own rather than copies along the stretched axes."""
+    grid = np.atleast_2d(values)
+    offset = 2 - values.ndim
+    index = np.indices(grid.shape)
+    own = np.ones(grid.shape, dtype=bool)
+    for axis in stretched:
+        own &= index[axis + offset] == 0
+    return grid, own
+
+
+def _operand(name: str):
+    def data(s):
+        o = s.outcome
+        if not o.ok:  # no stretching: the operand as it is
+            return _as_grid(getattr(o, name), ())
+        return _as_grid(getattr(o, f"{name}_stretched"), getattr(o, f"stretched_{name}"))
+
+    return Custom(0, data, create=lambda ax: ax.add_artist(_Grid(ax, name)),
+                  draw=lambda grid, d: grid.show(d))  # fmt: skip
+
+
+def _result(s):
+    if not s.outcome.ok:  # nothing to draw (the error is shown instead)
+        return np.empty((0, 0)), np.empty((0, 0), dtype=bool)
+    return _as_grid(s.outcome.result, ())
+
+
+def _label(name: str):
+    def text(s):
+        o = s.outcome
+        shape, written = getattr(o, f"shape_{name}"), s.written[name == "b"]
+        words = f"{name} {written}" + ("" if written == str(shape) else f" = {shape}")
+        if o.ok and getattr(o, f"stretched_{name}"):
+            words += f"\nstretched to {o.result_shape}"
+        return _X[name], -0.25, words
+
+    return Text(0, text, style=dict(ha="left", va="bottom", fontsize=10, color=_EDGE[name]))
+
+
+def _result_label(s):
+    o = s.outcome
+    words = f"a {o.op} b: {o.result_shape}" if o.ok else f"a {o.op} b: NumPy refuses"
+    return _X["result"], -0.25, words
+
+
+def _error(s):
+    return _X["result"], 0.0, textwrap.fill(s.outcome.error or "", 30)
+
+
+def _uses(letter: str):
+    """Whether either shape is written with this letter (else its slider does nothing)."""
+    return lambda values: letter in values["shape_a"] + values["shape_b"]
+
+
+_TEXT = dict(ha="left", va="bottom", fontsize=10)
+
+
+class BroadcastingExplorer(Explorer):
+    """Shapes of a and b and an operation: both operands as grids stretched to the result's
+    shape (copies dashed), the result, or NumPy's error; a preset sets all three.
+
+    Example:
+        >>> ex = BroadcastingExplorer()
+        >>> ex.last_status.text.split(":")[0]
+        '(4,) - (4, 1) → (4, 4)'
+    """
+
+    lessons = ("09_computation_graphs_and_backprop",)
+    controls = {
+        "preset": Choice("preset", "the rank-1 bug: y (m,) − a (m, 1)",
+                         options=tuple(LETTER_PRESETS)),
+        "shape_a": Choice("shape of a", lambda preset: LETTER_PRESETS[preset][0],
+                          options=SHAPES, follows=("preset",)),
+        "shape_b": Choice("shape of b", lambda preset: LETTER_PRESETS[preset][1],
+                          options=SHAPES, follows=("preset",)),
+        "op": Choice("operation", lambda preset: LETTER_PRESETS[preset][2],
+                     options=tuple(OPERATIONS), follows=("preset",)),
+        "m": IntSlider("examples m", 4, lo=SIZES[0], hi=SIZES[1], enabled=_uses("m")),
+        "d": IntSlider("features d", 3, lo=SIZES[0], hi=SIZES[1], enabled=_uses("d")),
+    }  # fmt: skip
+    model = broadcasting_state
+    describe = broadcasting_status
+    artists = {
+        "grid_a": _operand("a"),
+        "grid_b": _operand("b"),
+        "grid_result": Custom(
+            0, _result, visible=lambda s: s.outcome.ok,
+            create=lambda ax: ax.add_artist(_Grid(ax, "result")), draw=lambda g, d: g.show(d),
+        ),
+        "label_a": _label("a"),
+        "label_b": _label("b"),
+        "label_result": Text(0, _result_label, style=_TEXT | dict(color=_EDGE["result"])),
+        "op": Text(0, lambda s: (4.8, 1.5, s.outcome.op), style=dict(
+            ha="center", va="center", fontsize=18)),
+        "error": Text(0, _error, visible=lambda s: not s.outcome.ok, style=dict(
+            ha="left", va="top", fontsize=10, color="#a33a00",
+            bbox=dict(boxstyle="round,pad=0.4", fc="#fff4ec", ec="#a33a00"))),
+    }  # fmt: skip
+    figsize = (10.0, 3.6)
+    columns = 3
+
+    def layout(self, figure):
+        ax = figure.add_axes((0.01, 0.02, 0.98, 0.96))
+        ax.set_axis_off()
+        ax.set(xlim=(-0.3, 16.2), ylim=(4.7, -1.3))
+        ax.text(10.4, 1.5, "=", ha="center", va="center", fontsize=18)
+        ax.text(16.1, 4.6, "solid: the operand's own numbers · dashed, grey: stretched copies",
+                ha="right", va="bottom", fontsize=10, color="#444444")  # fmt: skip
+        return (ax,)
