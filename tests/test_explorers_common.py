@@ -283,6 +283,7 @@ def test_the_explorers_that_plot_both_classes_are_known():
         "DecisionBoundaryExplorer",
         "ThresholdExplorer",
         "ImbalanceExplorer",
+        "BeyondALineExplorer",
     }
 
 

@@ -112,3 +112,18 @@ def test_every_setting_gives_a_status_and_finite_numbers(h, rate, activation, st
     assert np.all(np.isfinite(s.net_probs)) and 0 <= s.net_accuracy <= 1
     assert math.isfinite(s.net_loss) and len(s.hidden_segments) == h
     assert all(len(q.answer(s)) == 2 for q in QUESTIONS)
+
+
+@pytest.mark.parametrize("h", [0, 1, 4, 8])
+@pytest.mark.parametrize("activation", ["tanh", "relu"])
+def test_the_largest_rate_diverges_and_a_moderate_one_does_not(h, activation) -> None:
+    """At α = 100 the loss ends above its start, 0.693, for every network: the status says it
+    diverged; at α = 0.316 no loss rises."""
+    big = beyond_line_state(h, LEARNING_RATES[-1], activation)
+    assert big.diverged and "diverged" in beyond_line_status(big).text
+    if big.rose_at is not None:
+        k = list(big.loss_curve_steps).index(big.rose_at)
+        assert big.loss_curve[k] > big.loss_curve[0] and big.loss_curve[-1] > big.loss_curve[0]
+        assert np.all(big.loss_curve[:k] <= big.loss_curve[0])
+    calm = beyond_line_state(h, LEARNING_RATES[2], activation)
+    assert not calm.diverged and beyond_line_status(calm).kind == "ok"

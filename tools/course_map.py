@@ -40,7 +40,7 @@ EXPLORER_NAMES = {
     "ComputationGraphExplorer": "computation graph and backward pass",
     "LoopsVsVectorsExplorer": "loops versus vectors",
     "BroadcastingExplorer": "broadcasting",
-    "BeyondALineExplorer": "beyond a line: one hidden layer",
+    "BeyondALineExplorer": "beyond a line: a hidden layer",
 }
 
 #: one symbol, one meaning, in every lesson

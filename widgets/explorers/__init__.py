@@ -13,6 +13,7 @@ from ._alt import describe
 from ._figure import BlitManager, backend_name, in_kernel, new_figure
 from ._spec import Explorer
 from .batch_size import BatchSizeExplorer
+from .beyond_a_line import BeyondALineExplorer
 from .broadcasting import BroadcastingExplorer
 from .calibration import CalibrationExplorer
 from .computation_graph import ComputationGraphExplorer
@@ -47,6 +48,7 @@ _CLASSES: tuple[type[Explorer], ...] = (
     ComputationGraphExplorer,
     LoopsVsVectorsExplorer,
     BroadcastingExplorer,
+    BeyondALineExplorer,
 )
 
 #: every explorer class -> the lessons (notebook stems) that show it

@@ -36,8 +36,9 @@ __all__ = [
     "precompute",
 ]
 
-#: the learning rates offered: half-decade stops of a log slider, 10^(k/2) for k = −3 … 2
-LEARNING_RATES = tuple(10.0 ** (k / 2) for k in range(-3, 3))
+#: the learning rates offered: half-decade stops of a log slider, 10^(k/2) for k = −3 … 4
+#: (the largest, 31.6 and 100, make every network's loss rise above where it started)
+LEARNING_RATES = tuple(10.0 ** (k / 2) for k in range(-3, 5))
 #: hidden units offered: 0 (logistic regression again) to 8
 HIDDEN_UNITS = (0, 8)
 #: gradient-descent steps of every training run
@@ -64,6 +65,9 @@ class BeyondLineState:
         final_accuracy, final_loss: the same after all ``STEPS`` steps.
         loss_curve_steps, loss_curve: the loss every 10 steps of this run.
         diverged_at: the step at which the run stopped being finite, else ``None``.
+        rose_at: the first step (of the loss curve's, every 10) at which the loss stood above
+            its starting value with the run ending above it too, else ``None``: a run that
+            diverged without overflowing.
     """
 
     hidden_units: int
@@ -86,6 +90,12 @@ class BeyondLineState:
     loss_curve_steps: np.ndarray
     loss_curve: np.ndarray
     diverged_at: int | None
+    rose_at: int | None = None
+
+    @property
+    def diverged(self) -> bool:
+        """Whether the run overflowed, or ended with its loss above where it started."""
+        return self.diverged_at is not None or self.rose_at is not None
 
 
 def beyond_line_state(
@@ -96,7 +106,7 @@ def beyond_line_state(
 
     Args:
         hidden_units: 0 … 8 (0 is logistic regression trained by gradient descent).
-        learning_rate: one of ``LEARNING_RATES`` (0.0316, 0.1, 0.316, 1, 3.16, 10).
+        learning_rate: one of ``LEARNING_RATES`` (0.0316, 0.1, 0.316, 1, 3.16, 10, 31.6, 100).
         activation: ``"tanh"`` or ``"relu"``.
         step: 0 … ``STEPS``.
 
@@ -124,6 +134,10 @@ def beyond_line_state(
     W1, b1, _, _ = net.unpack(theta)
     probs = net.predict_proba(theta, fixed.grid_points).reshape(GRID_SIZE, GRID_SIZE)
     final = params[STEPS if diverged_at is None else diverged_at - 1]
+    curve = run.loss_curve[:, k]
+    above = np.flatnonzero(curve > curve[0])
+    rose = diverged_at is None and above.size and curve[-1] > curve[0]
+    rose_at = int(run.curve_steps[above[0]]) if rose else None
     return BeyondLineState(
         hidden_units=h,
         activation=activation,
@@ -145,6 +159,7 @@ def beyond_line_state(
         loss_curve_steps=run.curve_steps,
         loss_curve=run.loss_curve[:, k],
         diverged_at=diverged_at,
+        rose_at=rose_at,
     )
 
 
@@ -298,6 +313,9 @@ def beyond_line_status(state: BeyondLineState) -> Status:
     )
     if state.diverged_at is not None:
         return Status(f"{net}; diverged at step {state.diverged_at}; {line}", "diverged")
+    if state.rose_at is not None:
+        rose = f"diverged: the loss rose above its start at step {state.rose_at}"
+        return Status(f"{net}; {rose}; {line}", "diverged")
     return Status(f"{net}; {line}", "ok")
 
 
