@@ -55,6 +55,14 @@ TYPED = {
     "ex_08_1": (["34/37", "34/43"], ["34/43", "34/37"], "swapped"),
     "ex_08_3": (["0.2"], ["0.8"], "LOWER"),
     "ex_08_5": (["optimistic"], ["unbiased"], None),
+    "ex_09_1": (
+        ["0.62246", "1.24492", "-0.62246", "0.62246"],
+        ["-0.62246", "-1.24492", "0.62246", "-0.62246"],
+        "sign",
+    ),
+    "ex_09_2": (["15"], ["9"], "through u"),
+    "ex_09_4": (["(m, m)"], ["(m,)"], None),
+    "ex_09_5": (["17"], ["16"], "b^[2]"),
 }
 #: exercises whose answer is a value, yet need the notebook: they compute on the data
 NEEDS_COMPUTATION = {
@@ -149,7 +157,7 @@ def test_numeric_answers_are_computed_not_typed():
     assert tickets.classify_stationary([[-1.0, 0.0], [0.0, -2.0]]) == "maximum"
 
 
-@pytest.mark.parametrize("lesson", ["01", "02", "03", "04", "05", "06", "07"])
+@pytest.mark.parametrize("lesson", ["01", "02", "03", "04", "05", "06", "07", "09"])
 def test_each_lesson_has_an_exit_ticket_that_looks_back(lesson):
     questions = exercises.labels(lesson, kind="exit")
     assert 3 <= len(questions) <= 5, questions

@@ -149,6 +149,23 @@ def roc_figure(fig: Figure) -> None:
     ax.legend(fontsize=7, loc="lower right")
 
 
+def moons_figure(fig: Figure) -> None:
+    """Lesson 09: the two moons, the best line's boundary and a 4-unit network's curved one."""
+    from widgets.models.beyond_a_line import beyond_line_state
+
+    st = beyond_line_state(hidden_units=4, learning_rate=1.0)
+    ax = fig.add_subplot()
+    X, y = st.data.X, st.data.y
+    ax.scatter(*X[y == 0].T, s=6, marker="o", color=COLOURS[0], label="class 0")
+    ax.scatter(*X[y == 1].T, s=8, marker="^", color=COLOURS[1], label="class 1")
+    ax.plot(*st.line_segment.T, color="0.3", ls="--", lw=1.5, label="best line")
+    ax.contour(st.grid_x, st.grid_y, st.net_probs, levels=[0.5], colors=[COLOURS[2]],
+               linewidths=2)  # fmt: skip
+    ax.plot([], [], color=COLOURS[2], lw=2, label="4 hidden units")
+    ax.set(xlabel="x₁", ylabel="x₂", xticks=[], yticks=[])
+    ax.legend(fontsize=7, loc="lower left", ncols=2)
+
+
 #: lesson number -> (figure, text alternative)
 FIGURES: dict[str, tuple[Callable[[Figure], None], str]] = {
     "01": (
@@ -184,6 +201,11 @@ FIGURES: dict[str, tuple[Callable[[Figure], None], str]] = {
     "08": (
         roc_figure,
         "the ROC curve of the validation tumours rising steeply above the diagonal, AUC 0.93",
+    ),
+    "09": (
+        moons_figure,
+        "two interleaved moons: the best straight line cuts through both, a network with 4 "
+        "hidden units curves between them",
     ),
 }
 

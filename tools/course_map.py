@@ -160,6 +160,31 @@ NOTATION: tuple[tuple[str, str], ...] = (
         "example weights; the share of positives; examples per class",
     ),
     (r"$a_1$, $a_0$", r"Platt scaling's slope and intercept, $\sigma(a_1 z + a_0)$"),
+    (
+        r"$dz$, $dw$, $db$",
+        r"the gradient of the loss at hand ($\ell$ for one example, $E$ for $m$) with respect "
+        r"to $z$, $w$, $b$: the names the code uses (lesson 9)",
+    ),
+    (
+        r"$J$; $q$, $u$",
+        r"a function drawn as a computation graph, and its nodes, in lesson 9's small examples "
+        r"such as $J = 3(a + bc)$ (their letters are local to the example)",
+    ),
+    (
+        r"$n^{[1]}$; $\phi$, $\phi'$",
+        "the number of hidden units; the hidden activation (tanh or ReLU) and its slope",
+    ),
+    (
+        r"$W^{[1]}$, $b^{[1]}$; $w^{[2]}$, $b^{[2]}$",
+        r"the hidden layer's $n^{[1]}\times d$ weights and biases; "
+        "the output unit's weights and bias",
+    ),
+    (
+        r"$Z^{[1]}$, $A^{[1]} = \phi(Z^{[1]})$; $z^{[2]}$",
+        r"the hidden units' scores and outputs ($m\times n^{[1]}$); the output's score, "
+        r"$\hat y = \sigma(z^{[2]})$",
+    ),
+    (r"$\odot$", "the elementwise product"),
 )
 
 

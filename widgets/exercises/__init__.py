@@ -9,6 +9,7 @@ from . import (
     lesson06,  # noqa: F401  (registers ex_06_*)
     lesson07,  # noqa: F401  (registers ex_07_* and exit_07_*)
     lesson08,  # noqa: F401  (registers ex_08_* and exit_08_*)
+    lesson09,  # noqa: F401  (registers ex_09_* and exit_09_*)
     tickets,  # noqa: F401  (registers exit_NN_*)
 )
 from ._core import CHECKS, Feedback, Wrong, check, exercise, labels
