@@ -8,6 +8,7 @@ the course's dependencies give the same bytes (tests/test_sources.py checks the 
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Callable
 
 import matplotlib as mpl
@@ -53,8 +54,11 @@ def fit_figure(fig: Figure) -> None:
 def difference_figure(fig: Figure) -> None:
     """Lesson 02: the error of a central difference of σ at z = 1 against the step h."""
     h = np.logspace(-12, -1, 111)
-    exact = float(sigmoid(1.0) * sigmoid(-1.0))
-    error = np.abs((sigmoid(1 + h) - sigmoid(1 - h)) / (2 * h) - exact)
+    # σ through the C library's exp, one number at a time: NumPy's vectorised exp rounds the
+    # last bit differently on different CPUs (AVX2, AVX-512), and this figure draws rounding
+    sig = np.vectorize(lambda z: 1.0 / (1.0 + math.exp(-z)))
+    exact = float(sig(1.0) * sig(-1.0))
+    error = np.abs((sig(1 + h) - sig(1 - h)) / (2 * h) - exact)
     ax = fig.add_subplot()
     ax.loglog(h, error, color=COLOURS[0], label="error of the central difference")
     ax.axvline(np.finfo(float).eps ** (1 / 3), color="0.4", ls="--", lw=1, label="ε_mach^(1/3)")

@@ -21,6 +21,7 @@ from voila_harness import (
     STATUS_CLASS,
     canvas_signature,
     install_probes,
+    kernel_idle,
     lesson_notebooks,
     page_problems,
     press_run,
@@ -100,7 +101,10 @@ def wait_for_response(page, index: int, before_sig: dict, before_status: str, wh
         # the figure's text alternative is the status line (widgets/explorers/_access.js; the
         # fixture's hand-made explorers do not carry it)
         seen["alt"] = not described or seen["alt"] == f"Figure: {status.strip()}"
-        return seen["pixels"] and seen["text"] and seen["alt"]
+        # and the kernel has had the control's last value: the first answer may be to a value
+        # the handle passed through, while the one it rests on is still on its way
+        seen["idle"] = kernel_idle(page)
+        return seen["pixels"] and seen["text"] and seen["alt"] and seen["idle"]
 
     def describe(hidden: bool) -> str:
         if hidden:
@@ -118,6 +122,7 @@ def wait_for_response(page, index: int, before_sig: dict, before_status: str, wh
                 ("canvas pixels", seen.get("pixels")),
                 ("status text", seen.get("text")),
                 ("the figure's text alternative", seen.get("alt")),
+                ("an idle kernel (a message still unanswered)", seen.get("idle")),
             )
             if not ok
         ]
@@ -294,6 +299,11 @@ def exercise_explorers(dash) -> dict[str, int]:
         said = "the loss rose" if set(CANNOT_DIVERGE) & set(classes) else "diverged"
         for label, handle in rate_handles:
             counts["diverged"] += attempt(push_to_divergence, page, index, label, handle, said)
+    seen = page.evaluate("() => [window.__descent.sent, window.__descent.undecoded]")
+    if counts["sliders"] and not seen[0]:
+        failures.append("the kernel-message probe saw nothing sent: is the WebSocket wrapped?")
+    if seen[1]:
+        failures.append(f"the kernel-message probe could not read {seen[1]} message(s)")
     encoded = page.evaluate("() => window.__descent.dataUrls")
     if encoded:
         failures.append(f"{encoded} frame(s) re-encoded as data URLs by ipympl's front end")

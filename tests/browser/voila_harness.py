@@ -292,6 +292,70 @@ INSTRUMENT_JS = r"""
     probe.dataUrls += 1;
     return toDataURL.apply(this, args);
   };
+  // The kernel's messages: each message the page sends on the shell channel is pending until
+  // the kernel's "idle" status for it arrives, when the kernel has handled it and sent all it
+  // produced. A test that waits for an answer waits for this too, so that a value still in
+  // flight (the widget library sends a slider's latest value only once the kernel is idle
+  // again) is not mistaken for the end of the move.
+  probe.pending = new Set();
+  probe.sent = 0;
+  probe.undecoded = 0;
+  const decoder = new TextDecoder();
+  const V1 = 'v1.kernel.websocket.jupyter.org';
+  const decode = (data, protocol) => {
+    if (typeof data === 'string') return JSON.parse(data);
+    const view = new DataView(data);
+    if (protocol === V1) {  // jupyter_server's serialize_msg_to_ws_v1
+      const n = Number(view.getBigUint64(0, true));
+      const at = [];
+      for (let i = 0; i < n; i++) at.push(Number(view.getBigUint64(8 * (i + 1), true)));
+      const part = (i) => decoder.decode(new Uint8Array(data, at[i], at[i + 1] - at[i]));
+      return { channel: part(0), header: JSON.parse(part(1)),
+               parent_header: JSON.parse(part(2)), content: JSON.parse(part(4)) };
+    }
+    const n = view.getUint32(0);  // the legacy framing: big-endian offsets, JSON first
+    const start = view.getUint32(4);
+    const end = n > 1 ? view.getUint32(8) : data.byteLength;
+    return JSON.parse(decoder.decode(new Uint8Array(data, start, end - start)));
+  };
+  const NativeWebSocket = window.WebSocket;
+  class ProbedWebSocket extends NativeWebSocket {
+    constructor(...args) {
+      super(...args);
+      if (!String(args[0]).includes('/channels')) return;
+      this.__descentKernel = true;
+      this.addEventListener('message', (event) => {
+        const seen = (data) => {
+          let msg;
+          try {
+            msg = decode(data, this.protocol);
+          } catch (error) {
+            probe.undecoded += 1;
+            return;
+          }
+          if (msg.header.msg_type === 'status' && msg.content.execution_state === 'idle')
+            probe.pending.delete(msg.parent_header.msg_id);
+        };
+        if (event.data instanceof Blob) event.data.arrayBuffer().then(seen);
+        else seen(event.data);
+      });
+    }
+    send(data) {
+      if (this.__descentKernel) {
+        try {
+          const msg = decode(data, this.protocol);
+          if ((msg.channel || 'shell') === 'shell') {
+            probe.pending.add(msg.header.msg_id);
+            probe.sent += 1;
+          }
+        } catch (error) {  // the probe must never stop the page talking to its kernel
+          probe.undecoded += 1;
+        }
+      }
+      return super.send(data);
+    }
+  }
+  window.WebSocket = ProbedWebSocket;
   const watch = () => {
     new MutationObserver(() => { probe.lastMutation = performance.now(); })
       .observe(document.documentElement, { childList: true, subtree: true, characterData: true });
@@ -401,6 +465,11 @@ def wait_for_dashboard(page, expected_widget_views: int, timeout: float = 60.0) 
     raise TimeoutError(
         f"dashboard not interactive ({undrawn} figure(s) never drawn); last state: {last_state}"
     )
+
+
+def kernel_idle(page) -> bool:
+    """Whether the kernel has handled every message the page sent it (INSTRUMENT_JS)."""
+    return page.evaluate("() => window.__descent.pending.size === 0")
 
 
 def canvas_signature(page, explorer_index: int) -> dict:
