@@ -20,53 +20,16 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tools/
+
 import harness
 import numpy as np
-from matplotlib import patheffects
-from matplotlib.collections import LineCollection
-from matplotlib.lines import Line2D
 
+from tools.contrast import TARGET, halo, pixels, reveal, series, series_contrast
 from widgets.explorers import EXPLORERS
-
-TARGET = 3.0
-_CHANGED = 6  # summed |ΔRGB| above which a pixel counts as the series' (antialiasing noise is less)
-
-
-def luminance(rgb: np.ndarray) -> np.ndarray:
-    """WCAG relative luminance of 8-bit sRGB colours (…, 3)."""
-    c = rgb / 255.0
-    c = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
-    return c @ np.array([0.2126, 0.7152, 0.0722])
-
-
-def pixels(fig) -> np.ndarray:
-    fig.canvas.draw()
-    return np.asarray(fig.canvas.buffer_rgba())[..., :3].astype(float)
-
-
-def halo(artist) -> bool:
-    effects = artist.get_path_effects() or []
-    return any(isinstance(e, patheffects.withStroke) for e in effects)
-
-
-def series_contrast(fig, artist, shown: np.ndarray) -> np.ndarray | None:
-    """Per-pixel contrast of ``artist``'s footprint against the figure drawn without it."""
-    artist.set_visible(False)
-    try:
-        under = pixels(fig).copy()
-    finally:
-        artist.set_visible(True)
-    changed = np.abs(shown - under).sum(axis=2) > _CHANGED
-    if changed.sum() < 5:
-        return None
-    a, b = luminance(shown[changed]), luminance(under[changed])
-    return (np.maximum(a, b) + 0.05) / (np.minimum(a, b) + 0.05)
-
-
-def reveal(ex) -> None:
-    q = ex.question
-    if q is not None:
-        ex.predict(q.choices[0] if q.choices else 1.0)  # any guess: the answer is then shown
 
 
 def main() -> int:
@@ -81,9 +44,7 @@ def main() -> int:
         ex = cls()
         reveal(ex)
         shown = pixels(ex.figure).copy()
-        for name, artist in ex._artists.items():
-            if not isinstance(artist, Line2D | LineCollection) or not artist.get_visible():
-                continue
+        for name, artist in series(ex):
             if halo(artist):
                 record.row("haloed", explorer=cls.__name__, series=name)
                 continue

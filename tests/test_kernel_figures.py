@@ -119,10 +119,10 @@ def test_lesson_figures_take_the_course_style_and_explorers_keep_their_own():
         "probe.remove(); plt.close(fig)",
     )
     lesson, explorer = (ast.literal_eval(line) for line in stdout(out).strip().splitlines())
-    from widgets.explorers.style import OKABE_ITO
+    from widgets.explorers.style import PALETTE
 
-    assert [c for c, _ in lesson] == [
-        OKABE_ITO[k] for k in ("blue", "vermillion", "bluish green", "reddish purple")
+    assert [c.lower() for c, _ in lesson] == [
+        PALETTE[k] for k in ("blue", "vermillion", "bluish green", "reddish purple")
     ]
     assert len({s for _, s in lesson}) == 4  # four different dash patterns
     assert explorer == ("#1f77b4", "-")  # matplotlib's first colour, solid

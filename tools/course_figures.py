@@ -17,6 +17,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from widgets.data import load_wdbc
+from widgets.explorers.style import PALETTE
 from widgets.objectives import LogisticLoss, Quadratic2D, sigmoid, wdbc_logistic
 from widgets.optimizers import gd, momentum, newton
 from widgets.simulate import simulate
@@ -24,7 +25,7 @@ from widgets.theory import quadratic_theory
 
 SIZE = (4.0, 2.2)  # inches
 DPI = 100
-COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7")  # Okabe-Ito, distinguishable
+COLOURS = tuple(PALETTE[k] for k in ("blue", "vermillion", "bluish green", "reddish purple"))
 
 
 def _png(draw: Callable[[Figure], None]) -> bytes:

@@ -31,12 +31,12 @@ from ._artists import Custom, Line, VLine
 from ._controls import Choice, IntSlider, LogSlider, Scrubber, Steps
 from ._plots import draw_contours, end_label, fraction_ticks, set_end
 from ._spec import Explorer
-from .style import OKABE_ITO, ROLE_COLORS, color_for
+from .style import GUIDE, PALETTE, ROLE_COLORS, color_for, outlined
 
 __all__ = ["BatchSizeExplorer"]
 
 _COLOR = color_for("minibatch")
-_RED = OKABE_ITO["vermillion"]
+_RED = PALETTE["vermillion"]
 
 
 def _start(name, value):
@@ -137,7 +137,9 @@ class BatchSizeExplorer(Explorer):
             lambda st: st.segments,
             True,
             create=lambda ax: ax.add_collection(
-                LineCollection([], colors=_COLOR, linewidths=0.8, alpha=0.45)
+                LineCollection(
+                    [], colors=_COLOR, linewidths=1.0, path_effects=outlined(_COLOR, 1.0)
+                )
             ),
             draw=lambda lc, segments: lc.set_segments(segments),
         ),
@@ -168,7 +170,13 @@ class BatchSizeExplorer(Explorer):
             1, lambda st: (st.x, st.median_curve), True, style=dict(color=_COLOR, lw=1.8)
         ),
         "decays": Line(1, _decay_lines, True, style=dict(color="black", lw=1.0, ls="--")),
-        "cursor": VLine(1, lambda st: st.x_now, True, style=dict(color="#888888", lw=0.8)),
+        # update t once the learner scrubs back; at the last update it would lie on the frame's edge
+        "cursor": VLine(
+            1,
+            lambda st: np.nan if st.step == st.runs.n_updates else st.x_now,
+            True,
+            style=dict(color=GUIDE, lw=1.0),
+        ),
         "above": Custom(
             1,
             lambda st: _loss_note(st),
@@ -180,12 +188,12 @@ class BatchSizeExplorer(Explorer):
         "examples": Line(
             2,
             lambda st: st.noise.example_grads.T,
-            style=dict(ls="", marker="o", ms=1.7, color="#999999", alpha=0.5, mew=0),
+            style=dict(ls="", marker="o", ms=2.0, color=GUIDE, mew=0),
         ),
         "samples": Line(
             2,
             lambda st: st.noise.samples.T,
-            style=dict(ls="", marker="o", ms=3.5, color=_COLOR, alpha=0.8, mew=0),
+            style=dict(ls="", marker="o", ms=3.5, color=_COLOR, mew=0),
         ),
         "ellipse": Custom(
             2,
@@ -222,7 +230,7 @@ class BatchSizeExplorer(Explorer):
         ax_n.axhline(0, color="#bbbbbb", lw=0.6)
         ax_n.axvline(0, color="#bbbbbb", lw=0.6)
         handles = [
-            Line2D([], [], ls="", marker="o", ms=2.5, color="#999999", label="one example ∇fᵢ"),
+            Line2D([], [], ls="", marker="o", ms=2.5, color=GUIDE, label="one example ∇fᵢ"),
             Line2D([], [], ls="", marker="o", ms=4, color=_COLOR, label="batch gradient ĝ"),
             Line2D([], [], color=_RED, lw=1.4, label="2σ of ĝ"),
             Line2D([], [], color="black", lw=1.6, label="full gradient ∇f"),

@@ -23,7 +23,7 @@ from ..models.broadcasting import (
 from ._artists import Custom, Text
 from ._controls import Choice, IntSlider
 from ._spec import Explorer
-from .style import OKABE_ITO
+from .style import PALETTE
 
 __all__ = ["BroadcastingExplorer"]
 
@@ -34,7 +34,7 @@ SIZES = (1, 4)
 _MAX = 16  # cells in a grid: 4 × 4
 _X = {"a": 0.0, "b": 5.6, "result": 11.2}  # each grid's left edge, in cells
 _FACE = {"a": "#d6e6f4", "b": "#f8dcc8", "result": "#d2efe4"}
-_EDGE = {"a": OKABE_ITO["blue"], "b": OKABE_ITO["vermillion"], "result": "#00664a"}
+_EDGE = {"a": PALETTE["blue"], "b": PALETTE["vermillion"], "result": "#00664a"}
 
 
 class _Grid(MplArtist):

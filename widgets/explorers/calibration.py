@@ -17,11 +17,11 @@ from ..models.calibration import (
 from ._artists import Line
 from ._controls import Choice, IntSlider
 from ._spec import Explorer
-from .style import OKABE_ITO
+from .style import GUIDE, PALETTE
 
 __all__ = ["CalibrationExplorer"]
 
-_AFTER, _BEFORE = OKABE_ITO["blue"], "#777777"
+_AFTER, _BEFORE = PALETTE["blue"], "#777777"
 
 
 def _histogram(counts_of, color: str, ls: str, ax: int = 1) -> Line:
@@ -93,7 +93,7 @@ class CalibrationExplorer(Explorer):
         figure.subplots_adjust(left=0.06, right=0.99, bottom=0.24, top=0.9, wspace=0.3)
         ax_rel, ax_hist, ax_map = axes
         for ax in (ax_rel, ax_map):
-            ax.plot([0, 1], [0, 1], color="#999999", lw=0.8, ls=":", label="perfectly calibrated")
+            ax.plot([0, 1], [0, 1], color=GUIDE, lw=1.0, ls=":", label="perfectly calibrated")
             ax.set(xlim=(0, 1), ylim=(-0.02, 1.02), aspect="equal")
         ax_rel.set(xlabel="mean prediction in the bin", ylabel="share malignant in the bin")
         ax_rel.set_title("reliability diagram (test)", fontsize=10)

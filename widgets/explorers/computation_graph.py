@@ -23,12 +23,12 @@ from ..models.computation_graph import (
 from ._artists import Custom, Text
 from ._controls import Choice, IntSlider, LogSlider, Slider
 from ._spec import Explorer
-from .style import OKABE_ITO
+from .style import PALETTE
 
 __all__ = ["ComputationGraphExplorer"]
 
 _H = 0.5  # a node's box's height, in rows; its width is _width's, in columns
-_USED = OKABE_ITO["vermillion"]
+_USED = PALETTE["vermillion"]
 _DONE, _PARTIAL = "black", "#555555"
 
 

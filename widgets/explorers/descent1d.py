@@ -31,7 +31,7 @@ from ._artists import Custom, Line, Text
 from ._controls import Choice, IntSlider, LogSlider, Scrubber, Slider
 from ._plots import sparse_log_minor_ticks
 from ._spec import Explorer
-from .style import OKABE_ITO, ROLE_COLORS, color_for
+from .style import PALETTE, ROLE_COLORS, color_for
 
 __all__ = [
     "LOSS_FLOOR",
@@ -46,7 +46,7 @@ __all__ = [
     "regime_question",
 ]
 
-_BLUE, _VERM = color_for("gd"), OKABE_ITO["vermillion"]
+_BLUE, _VERM = color_for("gd"), PALETTE["vermillion"]
 # under the factor text, in the corner a descending loss curve leaves empty
 _LEGEND = dict(loc="upper right", bbox_to_anchor=(1.0, 0.9), fontsize=10, framealpha=0.9)
 _THEORY = "theory f₀·|1 − αc|²ᵗ"

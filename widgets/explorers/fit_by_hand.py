@@ -33,7 +33,7 @@ def _points(label: int, name: str) -> Line:
             marker=ROLE_MARKERS[f"class {label}"],
             ms=3.5,
             color=_CLASS[label],
-            alpha=0.45,
+            alpha=0.8,
             mew=0,
             label=name,
         ),
@@ -41,7 +41,7 @@ def _points(label: int, name: str) -> Line:
 
 
 def _bars(ax):
-    bars = LineCollection([], colors=[_CLASS[0], _CLASS[1]], linewidths=0.8, alpha=0.45)
+    bars = LineCollection([], colors=[_CLASS[0], _CLASS[1]], linewidths=1.0, alpha=0.8)
     return ax.add_collection(bars, autolim=False)
 
 

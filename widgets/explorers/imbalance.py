@@ -16,13 +16,13 @@ from ..models.imbalance import FRACTION_RANGE, STRATEGIES, imbalance_state, imba
 from ._artists import Custom, Line, Points
 from ._controls import Choice, Slider
 from ._spec import Explorer
-from .style import OKABE_ITO, ROLE_COLORS, ROLE_MARKERS
+from .style import GUIDE, PALETTE, ROLE_COLORS, ROLE_MARKERS
 
 __all__ = ["ImbalanceExplorer"]
 
 #: the bars of the middle panel, top to bottom
 BARS = ("minority\nrecall", "accuracy", "accuracy,\nall benign")
-_BAR_COLORS = (OKABE_ITO["vermillion"], OKABE_ITO["blue"], "#999999")
+_BAR_COLORS = (PALETTE["vermillion"], PALETTE["blue"], "#999999")
 _AREA = 14.0  # marker area (points²) of a tumour of weight 1
 
 
@@ -120,7 +120,7 @@ class ImbalanceExplorer(Explorer):
         "base_rate": Line(
             2,
             lambda s: ([0, 1], [s.test_fraction] * 2),
-            style=dict(color="#999999", lw=0.8, ls=":"),
+            style=dict(color=GUIDE, lw=1.0, ls=":"),
         ),
     }
     figsize = (10.5, 3.6)

@@ -16,7 +16,7 @@ from ._artists import Custom, HLine, Line, VLine
 from ._controls import Choice, Hidden, IntSlider, LogSlider, Scrubber, Slider, Steps, Toggle
 from ._plots import draw_contours, end_label, fraction_ticks, set_end, sparse_log_minor_ticks
 from ._spec import Explorer
-from .style import color_for, dashes_for, marker_for, outlined
+from .style import GUIDE, color_for, dashes_for, marker_for, outlined
 
 __all__ = ["LandscapeRaceExplorer"]
 
@@ -199,7 +199,10 @@ class LandscapeRaceExplorer(Explorer):
                 )
         start = dict(ls="", marker="o", ms=8, mfc="white", mec="black", mew=1.5, zorder=3)
         a["start"] = Line(0, lambda st: ([st.start[0]], [st.start[1]]), static=True, style=start)
-        a["cursor"] = VLine(1, lambda st: st.step, style=dict(color="#888888", lw=0.8))
+        # the cursor marks step t once the learner scrubs back; at the budget's end it would lie on
+        # the frame's edge, so it is not drawn there
+        cursor = lambda st: np.nan if st.step >= st.steps else st.step  # noqa: E731
+        a["cursor"] = VLine(1, cursor, style=dict(color=GUIDE, lw=1.0))
         a["target"] = HLine(
             1, lambda st: st.target_level, style=dict(color="#555555", lw=0.9, ls=":")
         )

@@ -42,7 +42,7 @@ from ._artists import Custom, HLine, Image, Line, Text, VLine
 from ._controls import Choice, IntSlider, LogSlider, Slider
 from ._plots import sparse_log_minor_ticks
 from ._spec import Explorer
-from .style import OKABE_ITO, ROLE_COLORS, color_for, dashes_for
+from .style import PALETTE, ROLE_COLORS, color_for, dashes_for
 
 __all__ = [
     "ALPHA_RANGE",
@@ -59,7 +59,7 @@ __all__ = [
 ]
 
 GREEN, THEORY, BEST = ROLE_COLORS["stable band"], ROLE_COLORS["theory"], ROLE_COLORS["best"]
-VERM, DIVERGED = OKABE_ITO["vermillion"], "#BBBBBB"  # grey: outside the colormap, "no value"
+VERM, DIVERGED = PALETTE["vermillion"], "#BBBBBB"  # grey: outside the colormap, "no value"
 ABOVE = dict(loc="lower left", bbox_to_anchor=(0.0, 1.01), fontsize=10, frameon=False)
 ABOVE.update(borderaxespad=0.0, handlelength=1.8, columnspacing=1.2)
 LOW = ALPHA_RANGE[0] / 10.0  # where the bands start, off the axes
@@ -124,7 +124,7 @@ _RATE_LABEL, _BEST_LABEL = "GD: max |1 − αλᵢ|", "α* = 2/(λmin + λmax)"
 _MOM_LABEL, _DASHDOT = "heavy ball at this μ", (0, (4, 1.5, 1, 1.5))
 DOT = dict(marker="o", color=VERM, mec="white")
 MARK = dict(color="white", mec="black")
-COMPONENT = dict(color=THEORY, lw=1.0, alpha=0.8)
+COMPONENT = dict(color=THEORY, lw=1.3)
 PREDICTED = dict(color=THEORY, lw=3.0, ls=(0, (2, 2)), alpha=0.5)
 
 
@@ -191,7 +191,7 @@ class LearningRateExplorer(Explorer):
         # the schedule against the band
         "band_s": _band(2, False),
         "limit_s": _a(2, _LIMIT, False, True, HLine, color=GREEN, lw=1.2, ls="--"),
-        "best_s": _a(2, _BEST, False, True, HLine, color=BEST, lw=1.2, ls=":"),
+        "best_s": _a(2, _BEST, False, True, HLine, color=BEST, lw=1.6, ls=":"),
         "limit_label": _label("2/λmax", 0.99, _LIMIT, ha="right", va="bottom"),
         "best_label": _label("α*", 0.01, _BEST, ha="left", va="top"),
         "sched": Line(2, lambda s: s.schedule_line, props=_RUN_COLOR, style=dict(lw=1.8)),

@@ -14,7 +14,7 @@ from ._artists import Custom, Line, VLine
 from ._controls import IntSlider, Steps
 from ._plots import sparse_log_minor_ticks
 from ._spec import Explorer
-from .style import OKABE_ITO
+from .style import PALETTE
 
 __all__ = ["LoopsVsVectorsExplorer"]
 
@@ -23,8 +23,8 @@ M_STOPS = tuple(round(10 ** (k / 4)) for k in range(4, 21))
 #: the longest run at the chosen m: two loop versions to time stay under 0.3 s a move
 MOVE_BUDGET = 0.1
 _LOOKS = {
-    "two_loops": dict(color=OKABE_ITO["vermillion"], marker="s", ls="--"),
-    "one_loop": dict(color=OKABE_ITO["blue"], marker="^", ls="-."),
+    "two_loops": dict(color=PALETTE["vermillion"], marker="s", ls="--"),
+    "one_loop": dict(color=PALETTE["blue"], marker="^", ls="-."),
     "vectorized": dict(color="black", marker="o", ls="-"),
 }
 _SPEEDUP_LIMITS = (0.1, 1e5)

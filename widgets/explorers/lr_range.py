@@ -22,11 +22,11 @@ from ._artists import Line, Text, VLine
 from ._controls import Choice, IntSlider, LogSlider, Slider
 from ._plots import sparse_log_minor_ticks
 from ._spec import Explorer
-from .style import OKABE_ITO, ROLE_COLORS, color_for
+from .style import PALETTE, ROLE_COLORS, color_for
 
 __all__ = ["LRRangeTestExplorer", "LRRangeTestState", "divergence_question"]
 
-_VERM = OKABE_ITO["vermillion"]
+_VERM = PALETTE["vermillion"]
 
 
 class LRRangeTestExplorer(Explorer):

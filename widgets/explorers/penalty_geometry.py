@@ -21,12 +21,12 @@ from ._artists import Custom, Line
 from ._controls import LogSlider, Slider
 from ._plots import sparse_log_minor_ticks
 from ._spec import Explorer
-from .style import OKABE_ITO, ROLE_COLORS
+from .style import GUIDE, PALETTE, ROLE_COLORS
 
 __all__ = ["PenaltyGeometryExplorer"]
 
-_REGION = OKABE_ITO["blue"]
-_PATH = OKABE_ITO["vermillion"]
+_REGION = PALETTE["blue"]
+_PATH = PALETTE["vermillion"]
 _OPTIMUM = dict(ls="", marker="o", ms=9, color=ROLE_COLORS["best"], mec="black", mew=1.5)
 _WEIGHT_STYLES = ({"ls": "-"}, {"ls": (0, (5, 2))})  # w₁ solid, w₂ dashed
 _LINES: dict[int, tuple[np.ndarray, contourpy.ContourGenerator]] = {}
@@ -139,12 +139,12 @@ class PenaltyGeometryExplorer(Explorer):
         ax_w, ax_tau = figure.subplots(1, 2, width_ratios=(1.0, 1.15))
         figure.subplots_adjust(left=0.07, right=0.96, bottom=0.13, top=0.8, wspace=0.28)
         ax_w.set(xlim=BOUNDS[0], ylim=BOUNDS[1], aspect="equal")
-        ax_w.axhline(0, color="#999999", lw=0.8, zorder=0.5)
-        ax_w.axvline(0, color="#999999", lw=0.8, zorder=0.5)
+        ax_w.axhline(0, color=GUIDE, lw=1.0, zorder=0.5)
+        ax_w.axvline(0, color=GUIDE, lw=1.0, zorder=0.5)
         ax_tau.set_xscale("log")
         ax_tau.set(xlim=(float(TAUS[0]), float(TAUS[-1])), xlabel="penalty strength τ")
         ax_tau.set_ylabel("the weights of w*(τ) along the path")
-        ax_tau.axhline(0, color="#999999", lw=0.8, zorder=0.5)
+        ax_tau.axhline(0, color=GUIDE, lw=1.0, zorder=0.5)
         sparse_log_minor_ticks(ax_tau)
         return ax_w, ax_tau
 

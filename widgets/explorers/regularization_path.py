@@ -22,12 +22,12 @@ from ._artists import Custom, Line, Text, VLine
 from ._controls import Choice, IntSlider, LogSlider
 from ._plots import sparse_log_minor_ticks
 from ._spec import Explorer
-from .style import OKABE_ITO, ROLE_COLORS
+from .style import GUIDE, PALETTE, ROLE_COLORS
 
 __all__ = ["RegularizationPathExplorer"]
 
-_TRAIN = dict(color=OKABE_ITO["blue"], lw=1.8)
-_VALID = dict(color=OKABE_ITO["vermillion"], lw=1.8, ls=(0, (5, 2)))
+_TRAIN = dict(color=PALETTE["blue"], lw=1.8)
+_VALID = dict(color=PALETTE["vermillion"], lw=1.8, ls=(0, (5, 2)))
 _BEST = dict(ls="", marker="*", ms=14, color=ROLE_COLORS["best"], mec="black", mew=0.7)
 _NOW = dict(ls="", marker="o", ms=7, color="white", mec="black", mew=1.6)
 _WEIGHT = "#666666"
@@ -156,7 +156,7 @@ class RegularizationPathExplorer(Explorer):
             ax.set_xlabel("penalty strength τ")
         sparse_log_minor_ticks(ax_w, ax_loss, ax_acc)
         ax_w.set(ylim=lim["coef"], ylabel="weight wⱼ")
-        ax_w.axhline(0, color="#999999", lw=0.8, zorder=0.5)
+        ax_w.axhline(0, color=GUIDE, lw=1.0, zorder=0.5)
         ax_w.set_title("the 30 weights along the path", fontsize=10)
         ax_loss.set(ylim=lim["loss"], ylabel="mean NLL (unpenalised)")
         ax_loss.set_title("loss against τ", fontsize=10)

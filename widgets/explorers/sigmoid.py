@@ -16,12 +16,12 @@ from ._artists import Line
 from ._controls import Choice, LogSlider, Slider
 from ._plots import sparse_log_minor_ticks
 from ._spec import Explorer
-from .style import OKABE_ITO, ROLE_COLORS
+from .style import GUIDE, PALETTE, ROLE_COLORS
 
 __all__ = ["SigmoidExplorer"]
 
 _TANGENT = ROLE_COLORS["tangent"]
-_GREEN = OKABE_ITO["bluish green"]
+_GREEN = PALETTE["bluish green"]
 
 
 class SigmoidExplorer(Explorer):
@@ -55,25 +55,25 @@ class SigmoidExplorer(Explorer):
             1,
             lambda s: (H_GRID, s.errors),
             answer=True,
-            style=dict(color=OKABE_ITO["blue"], lw=1.5),
+            style=dict(color=PALETTE["blue"], lw=1.5),
         ),
         "h_marker": Line(
             1,
             lambda s: ([s.h], [max(s.error_at_h, 1e-17)]),
             answer=True,
-            style=dict(marker="o", color=OKABE_ITO["vermillion"], ms=6),
+            style=dict(marker="o", color=PALETTE["vermillion"], ms=6),
         ),
         "ce_line": Line(
             2,
             lambda s: (Z_GRID, s.grad_ce),
             answer=True,
-            style=dict(color=OKABE_ITO["blue"], lw=2, label="cross-entropy: σ − y"),
+            style=dict(color=PALETTE["blue"], lw=2, label="cross-entropy: σ − y"),
         ),
         "se_line": Line(
             2,
             lambda s: (Z_GRID, s.grad_se),
             answer=True,
-            style=dict(color=OKABE_ITO["orange"], lw=2, label="squared error: (σ − y)σ(1 − σ)"),
+            style=dict(color=PALETTE["orange"], lw=2, label="squared error: (σ − y)σ(1 − σ)"),
         ),
     }
     figsize = (10.5, 3.4)
@@ -103,7 +103,7 @@ class SigmoidExplorer(Explorer):
             ylabel="∂loss/∂z",
             title="Loss gradient in z",
         )
-        ax_g.axhline(0, color="#999999", lw=0.8)
+        ax_g.axhline(0, color=GUIDE, lw=1.0)
         return ax_s, ax_e, ax_g
 
     def decorate(self) -> None:

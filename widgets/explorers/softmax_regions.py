@@ -19,16 +19,16 @@ from ..models.softmax_regions import (
 from ._artists import Custom, Line, Text, VLine
 from ._controls import IntSlider, LogSlider, Slider
 from ._spec import Explorer
-from .style import OKABE_ITO
+from .style import PALETTE
 
 __all__ = ["SoftmaxRegionsExplorer", "region_colours"]
 
 #: one colour and one marker per species, so colour is never the only cue
-SPECIES_COLORS = (OKABE_ITO["blue"], OKABE_ITO["vermillion"], OKABE_ITO["bluish green"])
+SPECIES_COLORS = (PALETTE["blue"], PALETTE["vermillion"], PALETTE["bluish green"])
 SPECIES_MARKERS = ("o", "^", "s")
 _RGB = np.array([to_rgb(c) for c in SPECIES_COLORS])
 _GREY = np.full(3, 0.85)
-_SOFTMAX, _OVR = "#222222", OKABE_ITO["blue"]
+_SOFTMAX, _OVR = "#222222", PALETTE["blue"]
 SPECIES = ("Adélie", "Chinstrap", "Gentoo")
 
 

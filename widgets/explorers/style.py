@@ -1,5 +1,10 @@
 """One colour-blind-safe palette for the whole course (Okabe & Ito, 2008).
 
+The palette is drawn darkened (``PALETTE``): each of Okabe and Ito's hues is kept and its light
+scaled down until it stands at least 4.5:1 against white, so that a line or marker keeps 3:1
+(WCAG 2.1's contrast for graphics) in its core after antialiasing; guides (cursors, zero lines,
+reference diagonals) are ``GUIDE`` grey at the same ratio.
+
 The same optimizer always has the same colour, in every explorer and every lesson, and also its
 own marker and dash pattern, so that colour is never the only thing telling two racers apart.
 A line drawn over a filled contour map gets a halo (``outlined``): white around a dark colour,
@@ -12,14 +17,16 @@ from __future__ import annotations
 import matplotlib
 from cycler import cycler
 from matplotlib import patheffects
-from matplotlib.colors import to_rgb
+from matplotlib.colors import to_hex, to_rgb
 
 __all__ = [
     "COURSE_RC",
+    "GUIDE",
     "OKABE_ITO",
     "OPTIMIZER_COLORS",
     "OPTIMIZER_DASHES",
     "OPTIMIZER_MARKERS",
+    "PALETTE",
     "ROLE_COLORS",
     "ROLE_MARKERS",
     "color_for",
@@ -29,6 +36,7 @@ __all__ = [
     "halo_for",
     "marker_for",
     "outlined",
+    "shade",
 ]
 
 OKABE_ITO = {
@@ -42,18 +50,79 @@ OKABE_ITO = {
     "reddish purple": "#CC79A7",
 }
 
+
+def _linear(c: float) -> float:
+    return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+
+def _encode(c: float) -> float:
+    return 12.92 * c if c <= 0.0031308 else 1.055 * c ** (1 / 2.4) - 0.055
+
+
+def _luminance(color) -> float:
+    """WCAG 2.1 relative luminance of a colour."""
+    channels = [_linear(c) for c in to_rgb(color)]
+    return 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2]
+
+
+def contrast_ratio(a, b) -> float:
+    """WCAG 2.1 contrast ratio of two colours, from 1 (the same) to 21 (black on white).
+
+    Example:
+        >>> round(contrast_ratio("black", "white"), 1)
+        21.0
+    """
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+#: WCAG contrast against white of every colour the figures draw lines and markers in
+ON_WHITE = 4.5
+
+
+def shade(color, ratio: float = ON_WHITE) -> str:
+    """``color`` with its light scaled down (same hue and saturation, in linear RGB) until it
+    stands ``ratio``:1 against white; a colour already that dark is returned as it is.
+
+    Example:
+        >>> shade("#E69F00"), round(contrast_ratio(shade("#E69F00"), "white"), 2)
+        ('#9f6d00', 4.5)
+        >>> shade("#0072B2")
+        '#0072b2'
+    """
+    if not 1.0 <= ratio <= 21.0:
+        raise ValueError(f"ratio must be in [1, 21] (WCAG contrast), got {ratio!r}")
+    if contrast_ratio(color, "white") >= ratio:
+        return to_hex(color)
+    linear = [_linear(c) for c in to_rgb(color)]
+    lo, hi = 0.0, 1.0  # the scale that reaches the ratio lies between
+    for _ in range(40):
+        k = (lo + hi) / 2
+        if contrast_ratio(to_hex(tuple(_encode(k * c) for c in linear)), "white") >= ratio:
+            lo = k
+        else:
+            hi = k
+    return to_hex(tuple(_encode(lo * c) for c in linear))
+
+
+#: the palette as the figures draw it: Okabe and Ito's hues at ON_WHITE against white
+PALETTE = {name: shade(color) for name, color in OKABE_ITO.items()}
+
+#: grey for what guides the eye (cursors, zero lines, reference diagonals)
+GUIDE = shade("#888888")
+
 OPTIMIZER_COLORS = {
-    "gd": OKABE_ITO["blue"],
-    "momentum": OKABE_ITO["vermillion"],
-    "nesterov": OKABE_ITO["reddish purple"],
-    "adagrad": OKABE_ITO["bluish green"],
-    "rmsprop": OKABE_ITO["orange"],
-    "adam": OKABE_ITO["sky blue"],
-    "newton": OKABE_ITO["black"],
+    "gd": PALETTE["blue"],
+    "momentum": PALETTE["vermillion"],
+    "nesterov": PALETTE["reddish purple"],
+    "adagrad": PALETTE["bluish green"],
+    "rmsprop": PALETTE["orange"],
+    "adam": PALETTE["sky blue"],
+    "newton": PALETTE["black"],
     "lbfgs": "#8B4513",  # saddle brown: dark (7:1 on white), apart from the palette's hues
     # Gradient-descent variants share gd's family but need telling apart when raced together.
-    "sgd": "#7F7F7F",
-    "minibatch": "#B8860B",
+    "sgd": shade("#7F7F7F"),
+    "minibatch": shade("#B8860B"),
 }
 
 #: one marker per optimizer (the head of its path, its legend entry)
@@ -86,12 +155,12 @@ OPTIMIZER_DASHES = {
 
 # Colours for things that are not optimizers, fixed so a figure's legend reads the same everywhere.
 ROLE_COLORS = {
-    "class 0": OKABE_ITO["blue"],
-    "class 1": OKABE_ITO["vermillion"],
-    "theory": OKABE_ITO["black"],
-    "stable band": OKABE_ITO["bluish green"],
-    "best": OKABE_ITO["orange"],
-    "tangent": OKABE_ITO["reddish purple"],
+    "class 0": PALETTE["blue"],
+    "class 1": PALETTE["vermillion"],
+    "theory": PALETTE["black"],
+    "stable band": PALETTE["bluish green"],
+    "best": PALETTE["orange"],
+    "tangent": PALETTE["reddish purple"],
     "curve": "#333333",
 }
 
@@ -124,23 +193,6 @@ def dashes_for(name: str):
     return _lookup(OPTIMIZER_DASHES, "dashes", name)
 
 
-def _luminance(color) -> float:
-    """WCAG 2.1 relative luminance of a colour."""
-    channels = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in to_rgb(color)]
-    return 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2]
-
-
-def contrast_ratio(a, b) -> float:
-    """WCAG 2.1 contrast ratio of two colours, from 1 (the same) to 21 (black on white).
-
-    Example:
-        >>> round(contrast_ratio("black", "white"), 1)
-        21.0
-    """
-    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
-    return (hi + 0.05) / (lo + 0.05)
-
-
 def halo_for(color) -> str:
     """White or black, whichever stands out more against ``color`` (always at least 3:1, since
     any colour reaches √21 ≈ 4.6:1 against one of the two).
@@ -163,13 +215,13 @@ def outlined(color, lw: float) -> list:
 COURSE_RC = {
     "axes.prop_cycle": cycler(
         color=[
-            OKABE_ITO["blue"],
-            OKABE_ITO["vermillion"],
-            OKABE_ITO["bluish green"],
-            OKABE_ITO["reddish purple"],
-            OKABE_ITO["orange"],
-            OKABE_ITO["sky blue"],
-            OKABE_ITO["black"],
+            PALETTE["blue"],
+            PALETTE["vermillion"],
+            PALETTE["bluish green"],
+            PALETTE["reddish purple"],
+            PALETTE["orange"],
+            PALETTE["sky blue"],
+            PALETTE["black"],
         ],
         linestyle=["-", "--", "-.", ":", (0, (8, 2)), (0, (3, 1, 1, 1, 1, 1)), (0, (1, 2))],
     ),

@@ -29,7 +29,7 @@ from ._artists import Custom, HLine, Line, VLine
 from ._controls import Choice, LogSlider, Slider
 from ._plots import replace_contours
 from ._spec import Explorer
-from .style import OKABE_ITO, ROLE_COLORS, color_for, outlined
+from .style import GUIDE, PALETTE, ROLE_COLORS, color_for, outlined
 
 __all__ = ["TaylorNewtonExplorer"]
 
@@ -44,9 +44,9 @@ STEP_LABELS = {
     2: ("GD step −α∇f", "Newton step −H⁻¹∇f", "damped Newton\n−(H + δI)⁻¹∇f"),
 }
 CURVE = dict(color=ROLE_COLORS["curve"], lw=2)
-LINEAR = dict(color=OKABE_ITO["sky blue"], lw=1.5, ls="--")  # first-order models
+LINEAR = dict(color=PALETTE["sky blue"], lw=1.5, ls="--")  # first-order models
 MODEL = dict(color=ROLE_COLORS["tangent"], lw=1.8)  # second-order models
-AXES = dict(color=OKABE_ITO["orange"], lw=3)
+AXES = dict(color=PALETTE["orange"], lw=3)
 TANGENT = dict(LINEAR, label="first-order model (tangent)")
 PARABOLA = dict(MODEL, label="second-order model (parabola)")
 LEVELS = dict(MODEL, lw=1.3, label="second-order model:\nlevel sets")
@@ -151,7 +151,7 @@ class TaylorNewtonExplorer(Explorer):
         # each layout's background
         "curve": _static(Line, 0, lambda s: s.curve, one, label="f(w)", **CURVE),
         "fprime": _static(Line, 1, lambda s: s.fprime_curve, one, **CURVE),
-        "zero": _static(HLine, 1, lambda s: 0.0, color="#999999", lw=0.8),
+        "zero": _static(HLine, 1, lambda s: 0.0, color=GUIDE, lw=1.0),
         "gd_step": _static(VLine, 1, lambda s: 1.0, two, color=GD, lw=0.8, ls=":"),
         # moving, in drawing order: the models, the steps, the run, the point, the side plot
         "tangent": _line(0, lambda s: s.tangent, one, **TANGENT),

@@ -18,7 +18,7 @@ from ..models.threshold import (
 from ._artists import Line
 from ._controls import LogSlider, Slider
 from ._spec import Explorer
-from .style import ROLE_COLORS, ROLE_MARKERS
+from .style import GUIDE, ROLE_COLORS, ROLE_MARKERS
 
 __all__ = ["ThresholdExplorer"]
 
@@ -134,7 +134,7 @@ class ThresholdExplorer(Explorer):
     def layout(self, figure):
         ax_data, ax_roc, ax_pr = figure.subplots(1, 3, width_ratios=(1.25, 1, 1))
         figure.subplots_adjust(left=0.06, right=0.99, bottom=0.15, top=0.84, wspace=0.3)
-        ax_roc.plot([0, 1], [0, 1], color="#999999", lw=0.8, ls=":")
+        ax_roc.plot([0, 1], [0, 1], color=GUIDE, lw=1.0, ls=":")
         ax_roc.set(xlim=(-0.02, 1.02), ylim=(-0.02, 1.02), xlabel="false positive rate")
         ax_roc.set(ylabel="true positive rate (recall)", title="ROC curve")
         ax_pr.set(xlim=(-0.02, 1.02), ylim=(0.0, 1.04), xlabel="recall", ylabel="precision")
@@ -157,4 +157,4 @@ class ThresholdExplorer(Explorer):
         ax_roc.set_title(f"ROC curve (AUC {st.data.auc:.3f})")
         ax_pr.set_title(f"precision–recall (AP {st.data.average_precision:.3f})")
         base = float(st.data.y.mean())
-        ax_pr.axhline(base, color="#999999", lw=0.8, ls=":")
+        ax_pr.axhline(base, color=GUIDE, lw=1.0, ls=":")
