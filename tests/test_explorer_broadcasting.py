@@ -22,13 +22,12 @@ def ex():
 def cells(ex, name):
     """The numbers of a grid as rows of text, and the dashed (copied) cells."""
     grid = ex.artist(f"grid_{name}")
-    texts = [t for t in grid.numbers if t.get_visible()]
-    xs = sorted({round(t.get_position()[0], 6) for t in texts})
-    ys = sorted({round(t.get_position()[1], 6) for t in texts})
+    texts = grid.numbers
+    xs = sorted({round(x, 6) for x, *_ in texts})
+    ys = sorted({round(y, 6) for _, y, *_ in texts})
     table = [[""] * len(xs) for _ in ys]
-    for t in texts:
-        x, y = (round(v, 6) for v in t.get_position())
-        table[ys.index(y)][xs.index(x)] = t.get_text()
+    for x, y, text, _ in texts:
+        table[ys.index(round(y, 6))][xs.index(round(x, 6))] = text
     dashed = [ls[1] is not None for ls in grid.cells.get_linestyle()]
     return table, np.array(dashed).reshape(len(ys), len(xs)) if texts else dashed
 

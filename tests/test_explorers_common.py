@@ -3,7 +3,7 @@
 - the uniform interface (controls, figure, status, lessons);
 - a hypothesis fuzz of 1000 random control settings, extremes included, with no exception shown in
   the explorer, no RuntimeWarning, finite axis limits and a status in words;
-- no growth in artists or memory across 1000 updates.
+- no growth in artists or memory across 300 updates.
 """
 
 from __future__ import annotations
@@ -127,9 +127,11 @@ def test_fuzz_controls(cls):
     run()
 
 
-@pytest.mark.slow  # 1100 redraws per explorer: left out of the fast command, run by the full one
+@pytest.mark.slow  # 400 redraws per explorer: left out of the fast command, run by the full one
 @pytest.mark.parametrize("cls", CLASSES, ids=IDS)
-def test_no_leak_over_1000_updates(cls):
+def test_no_leak_over_300_updates(cls):
+    """Neither artists nor memory accumulate: under 2 kB per update (a leak of one small array
+    per update fails), measured by tracemalloc over 300 updates after 100 that warm the caches."""
     ex = cls()
     _, control = _first_numeric(ex)
     lo, hi = _range(control)
@@ -144,12 +146,12 @@ def test_no_leak_over_1000_updates(cls):
     gc.collect()
     tracemalloc.start()
     before = tracemalloc.get_traced_memory()[0]
-    cycle(1000)
+    cycle(300)
     gc.collect()
     after = tracemalloc.get_traced_memory()[0]
     tracemalloc.stop()
     assert _count_artists(ex.figure) == n_artists, "artists accumulate on updates"
-    assert after - before < 2_000_000, f"memory grew by {after - before} bytes over 1000 updates"
+    assert after - before < 600_000, f"memory grew by {after - before} bytes over 300 updates"
     assert_healthy(ex)
 
 

@@ -32,6 +32,11 @@ _CSS = f"""
   outline-offset: 2px;
 }}
 .descent-explorer .descent-access {{ display: none; }}
+/* ipympl's 2 px margins around the canvas (JupyterLab keeps them) would put the figure fitted to
+   the explorer's width 8 px past it */
+.descent-explorer :is(.jupyter-matplotlib-canvas-div, .jupyter-matplotlib-canvas-container) {{
+  margin: 0 !important;
+}}
 """
 
 

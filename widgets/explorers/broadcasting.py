@@ -9,10 +9,15 @@ sizes are sliders (up to 4, to draw), so a shape that works only when m happens 
 from __future__ import annotations
 
 import textwrap
+from functools import lru_cache
 
 import numpy as np
 from matplotlib.artist import Artist as MplArtist
-from matplotlib.collections import PolyCollection
+from matplotlib.collections import PathCollection, PolyCollection
+from matplotlib.font_manager import FontProperties
+from matplotlib.path import Path
+from matplotlib.textpath import TextPath
+from matplotlib.transforms import Affine2D
 
 from ..models.broadcasting import (
     LETTER_PRESETS,
@@ -31,14 +36,30 @@ __all__ = ["BroadcastingExplorer"]
 #: sliders give m and d sizes up to 4, so every number fits its cell
 SHAPES = ("()", "(1,)", "(m,)", "(d,)", "(m, 1)", "(1, m)", "(d, 1)", "(1, d)", "(m, d)", "(d, m)")
 SIZES = (1, 4)
-_MAX = 16  # cells in a grid: 4 × 4
 _X = {"a": 0.0, "b": 5.6, "result": 11.2}  # each grid's left edge, in cells
 _FACE = {"a": "#d6e6f4", "b": "#f8dcc8", "result": "#d2efe4"}
 _EDGE = {"a": PALETTE["blue"], "b": PALETTE["vermillion"], "result": "#00664a"}
 
 
+_FONT = FontProperties(size=10)
+_HALF_DIGIT = TextPath((0, 0), "0", prop=_FONT).get_extents().y1 / 2
+
+
+@lru_cache(maxsize=1024)
+def _outline(text: str) -> Path:
+    """The outline of ``text`` at 10 pt, in points, centred across and on the digits' middle.
+
+    A grid's numbers are drawn as one collection of such outlines: up to 48 texts a frame cost
+    more than the frame's budget when each is laid out and rasterised as a Text."""
+    path = TextPath((0, 0), text, prop=_FONT)
+    box = path.get_extents()
+    return path.transformed(Affine2D().translate(-(box.x0 + box.x1) / 2, -_HALF_DIGIT))
+
+
 class _Grid(MplArtist):
-    """A grid of numbered cells: originals solid, stretched copies dashed with grey numbers."""
+    """A grid of numbered cells: originals solid, stretched copies dashed with grey numbers.
+
+    ``numbers`` holds what is drawn: (x, y, text, own) per cell, in data coordinates."""
 
     def __init__(self, ax, name: str) -> None:
         super().__init__()
@@ -46,40 +67,36 @@ class _Grid(MplArtist):
         self.set_transform(ax.transData)
         self.cells = PolyCollection([], linewidths=1.2, transform=ax.transData)
         self.cells.set_figure(ax.figure)
-        self.numbers = [
-            ax.text(0, 0, "", ha="center", va="center", fontsize=10) for _ in range(_MAX)
-        ]
-        for t in self.numbers:
-            t.remove()
-            t.set_figure(ax.figure)
-            t.set_transform(ax.transData)
+        self.glyphs = PathCollection([], offset_transform=ax.transData, edgecolors="none")
+        self.glyphs.set_figure(ax.figure)
+        self.numbers: list[tuple[float, float, str, bool]] = []
 
     def show(self, data) -> None:
         values, original = data
         x0, face, edge = _X[self.name], _FACE[self.name], _EDGE[self.name]
         rows, cols = values.shape
-        boxes, faces, styles = [], [], []
-        for k, (i, j) in enumerate(np.ndindex(rows, cols)):
-            x, y = x0 + j, float(i)
+        boxes, faces, styles, numbers = [], [], [], []
+        for i, j in np.ndindex(rows, cols):
+            x, y, own = x0 + j, float(i), bool(original[i, j])
             boxes.append([(x, y), (x + 0.92, y), (x + 0.92, y + 0.92), (x, y + 0.92)])
-            faces.append(face if original[i, j] else "white")
-            styles.append("-" if original[i, j] else (0, (3, 2)))
-            t = self.numbers[k]
-            t.set(position=(x + 0.46, y + 0.46), text=f"{values[i, j]:.3g}", visible=True)
-            t.set_color("black" if original[i, j] else "#6b6b6b")
-        for t in self.numbers[rows * cols :]:
-            t.set_visible(False)
+            faces.append(face if own else "white")
+            styles.append("-" if own else (0, (3, 2)))
+            numbers.append((x + 0.46, y + 0.46, f"{values[i, j]:.3g}", own))
         self.cells.set_verts(boxes)
         self.cells.set(facecolor=faces, edgecolor=edge, linestyle=styles)
+        self.numbers = numbers
+        self.glyphs.set_paths([_outline(text) for _, _, text, _ in numbers])
+        self.glyphs.set_offsets([(x, y) for x, y, _, _ in numbers] or np.zeros((0, 2)))
+        self.glyphs.set_facecolor(["black" if own else "#6b6b6b" for *_, own in numbers])
         self.stale = True
 
     def draw(self, renderer) -> None:
         if not self.get_visible():
             return
         self.cells.draw(renderer)
-        for t in self.numbers:
-            if t.get_visible():
-                t.draw(renderer)
+        if self.numbers:  # outlines in points, at the figure's resolution
+            self.glyphs.set_transform(Affine2D().scale(renderer.points_to_pixels(1.0)))
+            self.glyphs.draw(renderer)
 
 
 def _as_grid(values: np.ndarray, stretched: tuple[int, ...]):
