@@ -69,9 +69,28 @@ def open_lesson_in_lab(page, hub, user: str) -> None:
     page.locator(".jp-StatusBar-TextItem", has_text="Idle").first.wait_for(timeout=90_000)
     cells = panel.locator(".jp-CodeCell")
     for i in range(2):
-        cells.nth(i).locator(".jp-InputArea-editor").click()
-        page.keyboard.press("Shift+Enter")
-    cells.nth(1).locator(".jp-OutputArea-output img").wait_for(timeout=60_000)
+        prompt = cells.nth(i).locator(".jp-InputPrompt")
+        # A key press that reaches the editor before CodeMirror has focus is lost: press again
+        # until the cell is queued or run ("[*]:" or "[n]:"), never more than three times.
+        for _ in range(3):
+            cells.nth(i).locator(".jp-InputArea-editor").click()
+            page.keyboard.press("Shift+Enter")
+            deadline = time.monotonic() + 10
+            while prompt.inner_text().strip() == "[ ]:" and time.monotonic() < deadline:
+                page.wait_for_timeout(200)
+            if prompt.inner_text().strip() != "[ ]:":
+                break
+    figure = cells.nth(1).locator(".jp-OutputArea-output img")
+    try:
+        figure.wait_for(timeout=90_000)
+    except Exception as error:
+        prompts = [cells.nth(i).locator(".jp-InputPrompt").inner_text() for i in range(2)]
+        kernel = page.locator(".jp-StatusBar-TextItem").all_inner_texts()
+        outputs = cells.nth(1).locator(".jp-OutputArea").inner_text()[:500]
+        raise AssertionError(
+            f"{user}: no figure from the lesson's second code cell: prompts {prompts}, "
+            f"status bar {kernel}, output {outputs!r}"
+        ) from error
     for i in range(2):
         prompt = cells.nth(i).locator(".jp-InputPrompt").inner_text()
         assert prompt.strip() == f"[{i + 1}]:", f"{user}: code cell {i} shows {prompt!r}"
