@@ -14,6 +14,7 @@ from functools import lru_cache
 import numpy as np
 from matplotlib.artist import Artist as MplArtist
 from matplotlib.collections import PathCollection, PolyCollection
+from matplotlib.colors import to_rgba
 from matplotlib.font_manager import FontProperties
 from matplotlib.path import Path
 from matplotlib.textpath import TextPath
@@ -99,6 +100,61 @@ class _Grid(MplArtist):
             self.glyphs.draw(renderer)
 
 
+@lru_cache(maxsize=256)
+def _line(text: str, size: float) -> tuple[Path, float]:
+    """One line's outline at ``size`` points, its baseline's left end at the origin; its
+    width."""
+    path = TextPath((0, 0), text, prop=FontProperties(size=size))
+    return path, path.get_extents().x1 if len(path.vertices) else 0.0
+
+
+class _Words(MplArtist):
+    """A few lines of text drawn as filled outlines (like the grids' numbers), placed as a
+    Text with ``ha`` and ``va`` would be: laying out and rasterising the labels as Texts was
+    most of a frame's time. ``get_text()`` gives what is drawn."""
+
+    def __init__(self, ax, size: float, color: str, ha: str = "left", va: str = "bottom"):
+        super().__init__()
+        self.axes, self.size, self.color, self.ha, self.va = ax, size, color, ha, va
+        self.set_figure(ax.figure)
+        self.where, self.text = (0.0, 0.0), ""
+        box = TextPath((0, 0), "Ajg(", prop=FontProperties(size=size)).get_extents()
+        self.ascent, self.descent = box.y1, -box.y0  # in points, as Text's layout reads them
+
+    def show(self, data) -> None:
+        x, y, text = data
+        self.where, self.text = (x, y), text
+        self.stale = True
+
+    def get_text(self) -> str:
+        return self.text
+
+    def draw(self, renderer) -> None:
+        if not self.get_visible() or not self.text:
+            return
+        lines = self.text.split("\n")
+        scale = renderer.points_to_pixels(1.0)
+        px, py = self.axes.transData.transform(self.where)
+        step = 1.2 * self.size * scale
+        height = (len(lines) - 1) * step + (self.ascent + self.descent) * scale
+        bottom = {"bottom": py, "center": py - height / 2, "top": py - height}[self.va]
+        gc = renderer.new_gc()
+        gc.set_linewidth(0)
+        face = to_rgba(self.color)
+        for k, words in enumerate(lines):
+            path, width = _line(words, self.size)
+            left = {"left": px, "center": px - width * scale / 2}[self.ha]
+            baseline = bottom + self.descent * scale + (len(lines) - 1 - k) * step
+            renderer.draw_path(gc, path, Affine2D().scale(scale).translate(left, baseline), face)
+        gc.restore()
+        self.stale = False
+
+
+def _words(data, size: float, color: str, ha: str = "left", va: str = "bottom", **kw) -> Custom:
+    return Custom(0, data, create=lambda ax: ax.add_artist(_Words(ax, size, color, ha, va)),
+                  draw=lambda words, d: words.show(d), **kw)  # fmt: skip
+
+
 def _as_grid(values: np.ndarray, stretched: tuple[int, ...]):
     """The array as rows × columns (a number is 1 × 1, a vector one row, as NumPy pads it on
     the left), and which cells are its own rather than copies along the stretched axes."""
@@ -137,7 +193,7 @@ def _label(name: str):
             words += f"\nstretched to {o.result_shape}"
         return _X[name], -0.25, words
 
-    return Text(0, text, style=dict(ha="left", va="bottom", fontsize=10, color=_EDGE[name]))
+    return _words(text, 10, _EDGE[name])
 
 
 def _result_label(s):
@@ -153,9 +209,6 @@ def _error(s):
 def _uses(letter: str):
     """Whether either shape is written with this letter (else its slider does nothing)."""
     return lambda values: letter in values["shape_a"] + values["shape_b"]
-
-
-_TEXT = dict(ha="left", va="bottom", fontsize=10)
 
 
 class BroadcastingExplorer(Explorer):
@@ -192,9 +245,8 @@ class BroadcastingExplorer(Explorer):
         ),
         "label_a": _label("a"),
         "label_b": _label("b"),
-        "label_result": Text(0, _result_label, style=_TEXT | dict(color=_EDGE["result"])),
-        "op": Text(0, lambda s: (4.8, 1.5, s.outcome.op), style=dict(
-            ha="center", va="center", fontsize=18)),
+        "label_result": _words(_result_label, 10, _EDGE["result"]),
+        "op": _words(lambda s: (4.8, 1.5, s.outcome.op), 18, "black", ha="center", va="center"),
         "error": Text(0, _error, visible=lambda s: not s.outcome.ok, style=dict(
             ha="left", va="top", fontsize=10, color="#a33a00",
             bbox=dict(boxstyle="round,pad=0.4", fc="#fff4ec", ec="#a33a00"))),
