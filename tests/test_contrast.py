@@ -9,10 +9,11 @@ import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
 from tools.contrast import TARGET, halo, pixels, reveal, series, series_contrast
 from widgets.explorers import EXPLORERS
-from widgets.explorers.style import contrast_ratio, halo_for
+from widgets.explorers.style import PALETTE, contrast_ratio, halo_for
 
 matplotlib.use("Agg")
 
@@ -59,3 +60,64 @@ def test_the_measure_fails_a_light_line_on_white():
     shown = pixels(fig).copy()
     dark = float(np.quantile(series_contrast(fig, line, shown), 0.9))
     assert light < TARGET <= dark
+
+
+#: two series whose lines differ at least this much in width are told apart by width
+WIDTH_RATIO = 1.75
+
+
+def _look(handle) -> tuple:
+    """What besides colour a legend entry shows: whether it draws a line, its dash pattern, its
+    marker and whether the marker is filled (a patch: its kind and hatch)."""
+    if not isinstance(handle, Line2D):
+        return (type(handle).__name__, handle.get_hatch(), handle.get_linestyle())
+    drawn = handle.get_linestyle() not in {"None", "none", "", " "}
+    dashes = handle._unscaled_dash_pattern[1]  # a dash tuple reads as "--" otherwise
+    marker = handle.get_marker() if handle.get_marker() not in {None, "None", "none", ""} else None
+    filled = marker is not None and handle.get_markerfacecolor() not in {"none", "None"}
+    return (drawn, tuple(dashes) if dashes and drawn else None, marker, filled)
+
+
+def _width(handle) -> float:
+    return handle.get_linewidth() if isinstance(handle, Line2D) else 0.0
+
+
+def colour_only_pairs(figure) -> list[tuple[str, str]]:
+    """Legend entries on one axes that only their colour tells apart."""
+    pairs = []
+    for ax in figure.axes:
+        legend = ax.get_legend()
+        if legend is None:
+            continue
+        entries = [(t.get_text(), h) for t, h in zip(legend.get_texts(), legend.legend_handles,
+                                                     strict=True)]  # fmt: skip
+        for i, (a, ha) in enumerate(entries):
+            for b, hb in entries[i + 1 :]:
+                wide, thin = sorted((_width(ha), _width(hb)), reverse=True)
+                if _look(ha) == _look(hb) and not (thin > 0 and wide / thin >= WIDTH_RATIO):
+                    pairs.append((a, b))
+    return pairs
+
+
+@pytest.mark.parametrize("cls", EXPLORERS, ids=lambda c: c.__name__)
+def test_no_two_series_differ_by_colour_alone(cls):
+    """WCAG 1.4.1: every pair of series a legend names differs in line style, marker or width,
+    so a learner who cannot tell the colours apart (or prints in grey) still can."""
+    ex = cls()
+    reveal(ex)
+    assert not colour_only_pairs(ex.figure), (
+        f"{cls.__name__}: series told apart by colour alone: {colour_only_pairs(ex.figure)}"
+    )
+
+
+def test_the_style_check_fails_two_solid_lines():
+    fig = Figure(figsize=(3, 2))
+    ax = fig.add_subplot()
+    ax.plot([0, 1], [0, 1], color=PALETTE["blue"], lw=2, label="one")
+    ax.plot([0, 1], [1, 0], color=PALETTE["orange"], lw=2, label="two")
+    ax.plot([0, 1], [0.5, 0.5], color=PALETTE["bluish green"], lw=2, ls="--", label="dashed")
+    ax.legend()
+    assert colour_only_pairs(fig) == [("one", "two")]
+    ax.get_lines()[1].set_linestyle(":")
+    ax.legend()
+    assert colour_only_pairs(fig) == []

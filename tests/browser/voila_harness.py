@@ -296,8 +296,11 @@ INSTRUMENT_JS = r"""
   // the kernel's "idle" status for it arrives, when the kernel has handled it and sent all it
   // produced. A test that waits for an answer waits for this too, so that a value still in
   // flight (the widget library sends a slider's latest value only once the kernel is idle
-  // again) is not mistaken for the end of the move.
-  probe.pending = new Set();
+  // again) is not mistaken for the end of the move. A message unanswered for PENDING_MS no
+  // longer counts (one status lost on the way must not hold every later move); `probe.overdue`
+  // counts them.
+  probe.pending = new Map();
+  probe.overdue = 0;
   probe.sent = 0;
   probe.undecoded = 0;
   const decoder = new TextDecoder();
@@ -345,7 +348,7 @@ INSTRUMENT_JS = r"""
         try {
           const msg = decode(data, this.protocol);
           if ((msg.channel || 'shell') === 'shell') {
-            probe.pending.add(msg.header.msg_id);
+            probe.pending.set(msg.header.msg_id, performance.now());
             probe.sent += 1;
           }
         } catch (error) {  // the probe must never stop the page talking to its kernel
@@ -467,9 +470,21 @@ def wait_for_dashboard(page, expected_widget_views: int, timeout: float = 60.0) 
     )
 
 
+#: how long a message the page sent may stay unanswered before it no longer counts as pending
+PENDING_MS = 3000
+
+KERNEL_IDLE_JS = """(limit) => {
+  const probe = window.__descent, now = performance.now();
+  for (const [id, sent] of probe.pending)
+    if (now - sent > limit) { probe.pending.delete(id); probe.overdue += 1; }
+  return probe.pending.size === 0;
+}"""
+
+
 def kernel_idle(page) -> bool:
-    """Whether the kernel has handled every message the page sent it (INSTRUMENT_JS)."""
-    return page.evaluate("() => window.__descent.pending.size === 0")
+    """Whether the kernel has handled every message the page sent it in the last PENDING_MS
+    (INSTRUMENT_JS)."""
+    return page.evaluate(KERNEL_IDLE_JS, PENDING_MS)
 
 
 def canvas_signature(page, explorer_index: int) -> dict:

@@ -102,7 +102,7 @@ def _walked(s):
 
 
 def _arrow(ax):
-    arrow = FancyArrowPatch((0, 0), (1, 1), arrowstyle="-|>", mutation_scale=16, lw=3.2,
+    arrow = FancyArrowPatch((0, 0), (1, 1), arrowstyle="-|>", mutation_scale=16, lw=4.0,
                             color=_USED, zorder=4, shrinkA=0, shrinkB=0)  # fmt: skip
     return ax.add_patch(arrow)
 
@@ -237,7 +237,7 @@ class ComputationGraphExplorer(Explorer):
         handles = [
             Line2D([], [], color=c, lw=lw, ls=ls, label=label)
             for c, lw, ls, label in (("#767676", 1.2, "--", "not walked yet"),
-                                     (_DONE, 2.0, "-", "walked"), (_USED, 3.2, "-", "in use now"))
+                                     (_DONE, 2.0, "-", "walked"), (_USED, 4.0, "-", "in use now"))
         ]  # fmt: skip
         ax.legend(handles=handles, loc="upper right", fontsize=10, frameon=False,
                   title="backward pass, edges", title_fontsize=10)  # fmt: skip

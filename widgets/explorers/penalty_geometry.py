@@ -115,7 +115,7 @@ class PenaltyGeometryExplorer(Explorer):
             0,
             lambda s: (s.path[:, 0], s.path[:, 1]),
             answer=True,
-            style=dict(color=_PATH, lw=2.2, label="path of w*(τ)"),
+            style=dict(color=_PATH, lw=2.2, ls=(0, (6, 1.5, 1.5, 1.5)), label="path of w*(τ)"),
         ),
         "optimum": Line(
             0, lambda s: ([s.optimum[0]], [s.optimum[1]]), answer=True,

@@ -73,7 +73,12 @@ class SigmoidExplorer(Explorer):
             2,
             lambda s: (Z_GRID, s.grad_se),
             answer=True,
-            style=dict(color=PALETTE["orange"], lw=2, label="squared error: (σ − y)σ(1 − σ)"),
+            style=dict(
+                color=PALETTE["orange"],
+                lw=2,
+                ls=(0, (5, 2)),
+                label="squared error: (σ − y)σ(1 − σ)",
+            ),
         ),
     }
     figsize = (10.5, 3.4)
@@ -83,7 +88,9 @@ class SigmoidExplorer(Explorer):
         figure.subplots_adjust(left=0.06, right=0.99, bottom=0.16, top=0.88, wspace=0.3)
         sz = sigmoid(Z_GRID)
         ax_s.plot(Z_GRID, sz, color=ROLE_COLORS["curve"], lw=2, label="σ(z)")
-        ax_s.plot(Z_GRID, sz * (1 - sz), color=_GREEN, lw=1.5, label="σ′(z) = σ(1−σ)")
+        ax_s.plot(
+            Z_GRID, sz * (1 - sz), color=_GREEN, lw=1.5, ls=(0, (5, 2)), label="σ′(z) = σ(1−σ)"
+        )
         ax_s.set(xlim=Z_RANGE, ylim=(-0.05, 1.05), xlabel="z", title="σ(z) and its tangent")
         ax_s.legend(loc="upper left", fontsize=10)
         ax_e.set(
