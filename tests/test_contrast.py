@@ -105,9 +105,8 @@ def test_no_two_series_differ_by_colour_alone(cls):
     so a learner who cannot tell the colours apart (or prints in grey) still can."""
     ex = cls()
     reveal(ex)
-    assert not colour_only_pairs(ex.figure), (
-        f"{cls.__name__}: series told apart by colour alone: {colour_only_pairs(ex.figure)}"
-    )
+    pairs = colour_only_pairs(ex.figure)
+    assert not pairs, f"{cls.__name__}: series told apart by colour alone: {pairs}"
 
 
 def test_the_style_check_fails_two_solid_lines():

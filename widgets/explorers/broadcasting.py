@@ -46,13 +46,21 @@ _FONT = FontProperties(size=10)
 _HALF_DIGIT = TextPath((0, 0), "0", prop=_FONT).get_extents().y1 / 2
 
 
+@lru_cache(maxsize=256)
+def _line(text: str, size: float) -> tuple[Path, float]:
+    """One line's outline at ``size`` points, its baseline's left end at the origin; its
+    width."""
+    path = TextPath((0, 0), text, prop=FontProperties(size=size))
+    return path, path.get_extents().x1 if len(path.vertices) else 0.0
+
+
 @lru_cache(maxsize=1024)
 def _outline(text: str) -> Path:
     """The outline of ``text`` at 10 pt, in points, centred across and on the digits' middle.
 
     A grid's numbers are drawn as one collection of such outlines: up to 48 texts a frame cost
     more than the frame's budget when each is laid out and rasterised as a Text."""
-    path = TextPath((0, 0), text, prop=_FONT)
+    path, _ = _line(text, _FONT.get_size_in_points())
     box = path.get_extents()
     return path.transformed(Affine2D().translate(-(box.x0 + box.x1) / 2, -_HALF_DIGIT))
 
@@ -100,14 +108,6 @@ class _Grid(MplArtist):
             self.glyphs.draw(renderer)
 
 
-@lru_cache(maxsize=256)
-def _line(text: str, size: float) -> tuple[Path, float]:
-    """One line's outline at ``size`` points, its baseline's left end at the origin; its
-    width."""
-    path = TextPath((0, 0), text, prop=FontProperties(size=size))
-    return path, path.get_extents().x1 if len(path.vertices) else 0.0
-
-
 class _Words(MplArtist):
     """A few lines of text drawn as filled outlines (like the grids' numbers), placed as a
     Text with ``ha`` and ``va`` would be: laying out and rasterising the labels as Texts was
@@ -115,7 +115,7 @@ class _Words(MplArtist):
 
     def __init__(self, ax, size: float, color: str, ha: str = "left", va: str = "bottom"):
         super().__init__()
-        self.axes, self.size, self.color, self.ha, self.va = ax, size, color, ha, va
+        self.axes, self.size, self.face, self.ha, self.va = ax, size, to_rgba(color), ha, va
         self.set_figure(ax.figure)
         self.where, self.text = (0.0, 0.0), ""
         box = TextPath((0, 0), "Ajg(", prop=FontProperties(size=size)).get_extents()
@@ -140,19 +140,20 @@ class _Words(MplArtist):
         bottom = {"bottom": py, "center": py - height / 2, "top": py - height}[self.va]
         gc = renderer.new_gc()
         gc.set_linewidth(0)
-        face = to_rgba(self.color)
         for k, words in enumerate(lines):
             path, width = _line(words, self.size)
             left = {"left": px, "center": px - width * scale / 2}[self.ha]
             baseline = bottom + self.descent * scale + (len(lines) - 1 - k) * step
-            renderer.draw_path(gc, path, Affine2D().scale(scale).translate(left, baseline), face)
+            renderer.draw_path(
+                gc, path, Affine2D().scale(scale).translate(left, baseline), self.face
+            )
         gc.restore()
         self.stale = False
 
 
-def _words(data, size: float, color: str, ha: str = "left", va: str = "bottom", **kw) -> Custom:
+def _words(data, size: float, color: str, ha: str = "left", va: str = "bottom") -> Custom:
     return Custom(0, data, create=lambda ax: ax.add_artist(_Words(ax, size, color, ha, va)),
-                  draw=lambda words, d: words.show(d), **kw)  # fmt: skip
+                  draw=lambda words, d: words.show(d))  # fmt: skip
 
 
 def _as_grid(values: np.ndarray, stretched: tuple[int, ...]):

@@ -22,7 +22,7 @@ from ._artists import Line, Text, VLine
 from ._controls import Choice, IntSlider, LogSlider, Slider
 from ._plots import sparse_log_minor_ticks
 from ._spec import Explorer
-from .style import PALETTE, ROLE_COLORS, color_for
+from .style import DASHED, PALETTE, ROLE_COLORS, color_for
 
 __all__ = ["LRRangeTestExplorer", "LRRangeTestState", "divergence_question"]
 
@@ -80,7 +80,7 @@ class LRRangeTestExplorer(Explorer):
             style=dict(
                 color=_VERM,
                 lw=1.0,
-                ls=(0, (5, 2)),
+                ls=DASHED,
                 drawstyle="steps-post",
                 label="stop threshold: k × best loss so far",
             ),

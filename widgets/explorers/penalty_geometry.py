@@ -21,14 +21,14 @@ from ._artists import Custom, Line
 from ._controls import LogSlider, Slider
 from ._plots import sparse_log_minor_ticks
 from ._spec import Explorer
-from .style import GUIDE, PALETTE, ROLE_COLORS
+from .style import DASHED, GUIDE, PALETTE, ROLE_COLORS
 
 __all__ = ["PenaltyGeometryExplorer"]
 
 _REGION = PALETTE["blue"]
 _PATH = PALETTE["vermillion"]
 _OPTIMUM = dict(ls="", marker="o", ms=9, color=ROLE_COLORS["best"], mec="black", mew=1.5)
-_WEIGHT_STYLES = ({"ls": "-"}, {"ls": (0, (5, 2))})  # w₁ solid, w₂ dashed
+_WEIGHT_STYLES = ({"ls": "-"}, {"ls": DASHED})  # w₁ solid, w₂ dashed
 _LINES: dict[int, tuple[np.ndarray, contourpy.ContourGenerator]] = {}
 
 

@@ -22,12 +22,12 @@ from ._artists import Custom, Line, Text, VLine
 from ._controls import Choice, IntSlider, LogSlider
 from ._plots import sparse_log_minor_ticks
 from ._spec import Explorer
-from .style import GUIDE, PALETTE, ROLE_COLORS
+from .style import DASHED, GUIDE, PALETTE, ROLE_COLORS
 
 __all__ = ["RegularizationPathExplorer"]
 
 _TRAIN = dict(color=PALETTE["blue"], lw=1.8)
-_VALID = dict(color=PALETTE["vermillion"], lw=1.8, ls=(0, (5, 2)))
+_VALID = dict(color=PALETTE["vermillion"], lw=1.8, ls=DASHED)
 _BEST = dict(ls="", marker="*", ms=14, color=ROLE_COLORS["best"], mec="black", mew=0.7)
 _NOW = dict(ls="", marker="o", ms=7, color="white", mec="black", mew=1.6)
 _WEIGHT = "#666666"

@@ -16,7 +16,7 @@ from ._artists import Line
 from ._controls import Choice, LogSlider, Slider
 from ._plots import sparse_log_minor_ticks
 from ._spec import Explorer
-from .style import GUIDE, PALETTE, ROLE_COLORS
+from .style import DASHED, GUIDE, PALETTE, ROLE_COLORS
 
 __all__ = ["SigmoidExplorer"]
 
@@ -76,7 +76,7 @@ class SigmoidExplorer(Explorer):
             style=dict(
                 color=PALETTE["orange"],
                 lw=2,
-                ls=(0, (5, 2)),
+                ls=DASHED,
                 label="squared error: (σ − y)σ(1 − σ)",
             ),
         ),
@@ -88,9 +88,7 @@ class SigmoidExplorer(Explorer):
         figure.subplots_adjust(left=0.06, right=0.99, bottom=0.16, top=0.88, wspace=0.3)
         sz = sigmoid(Z_GRID)
         ax_s.plot(Z_GRID, sz, color=ROLE_COLORS["curve"], lw=2, label="σ(z)")
-        ax_s.plot(
-            Z_GRID, sz * (1 - sz), color=_GREEN, lw=1.5, ls=(0, (5, 2)), label="σ′(z) = σ(1−σ)"
-        )
+        ax_s.plot(Z_GRID, sz * (1 - sz), color=_GREEN, lw=1.5, ls=DASHED, label="σ′(z) = σ(1−σ)")
         ax_s.set(xlim=Z_RANGE, ylim=(-0.05, 1.05), xlabel="z", title="σ(z) and its tangent")
         ax_s.legend(loc="upper left", fontsize=10)
         ax_e.set(

@@ -19,7 +19,7 @@ from ..models.softmax_regions import (
 from ._artists import Custom, Line, Text, VLine
 from ._controls import IntSlider, LogSlider, Slider
 from ._spec import Explorer
-from .style import PALETTE
+from .style import DASHED, PALETTE
 
 __all__ = ["SoftmaxRegionsExplorer", "region_colours"]
 
@@ -125,7 +125,7 @@ class SoftmaxRegionsExplorer(Explorer):
         "loss": Line(2, lambda s: (np.arange(STEPS + 1), s.loss_curve), answer=True,
                      style=dict(color=_SOFTMAX, lw=1.8, label="softmax")),
         "ovr_loss": Line(2, lambda s: (np.arange(STEPS + 1), s.ovr_loss_curve), answer=True,
-                         style=dict(color=_OVR, lw=1.8, ls=(0, (5, 2)),
+                         style=dict(color=_OVR, lw=1.8, ls=DASHED,
                                     label="one-vs-rest (mean of 3)")),
         "loss_now": Line(2, lambda s: ([s.step], [s.loss]), answer=True,
                          style=dict(ls="", marker="o", ms=7, color="white", mec="black", mew=1.6)),

@@ -21,6 +21,7 @@ from matplotlib.colors import to_hex, to_rgb
 
 __all__ = [
     "COURSE_RC",
+    "DASHED",
     "GUIDE",
     "OKABE_ITO",
     "OPTIMIZER_COLORS",
@@ -138,6 +139,10 @@ OPTIMIZER_MARKERS = {
     "sgd": "h",
     "minibatch": "p",
 }
+
+#: the explorers' one dashed line (5 line widths on, 2 off), for a series that a solid one
+#: beside it must not be told apart from by colour alone
+DASHED = (0, (5, 2))
 
 #: one dash pattern per optimizer (its loss curve, its legend entry); gd's is solid
 OPTIMIZER_DASHES = {
