@@ -49,6 +49,19 @@ def first_slider(root):
     return None
 
 
+def explorer_sliders(page):
+    """(index, explorer, first slider handle) of every explorer on the page that has a slider,
+    its question answered first."""
+    roots = page.locator(f".{EXPLORER_CLASS}")
+    for index in range(roots.count()):
+        root = roots.nth(index)
+        root.scroll_into_view_if_needed()
+        answer_question(root)
+        handle = first_slider(root)
+        if handle is not None:
+            yield index, root, handle
+
+
 def bench_dashboard(browser, server, notebook: str, presses: int, gap_ms: int) -> list[dict]:
     context = browser.new_context(viewport=VIEWPORT)
     context.add_init_script(INSTRUMENT_JS)
@@ -68,14 +81,7 @@ def bench_dashboard(browser, server, notebook: str, presses: int, gap_ms: int) -
         response = page.goto(server.render_url(notebook), wait_until="load", timeout=120_000)
         wait_ready(page, count_widget_views(response.text()))
         rows = []
-        roots = page.locator(f".{EXPLORER_CLASS}")
-        for index in range(roots.count()):
-            root = roots.nth(index)
-            root.scroll_into_view_if_needed()
-            answer_question(root)
-            handle = first_slider(root)
-            if handle is None:
-                continue
+        for index, _, handle in explorer_sliders(page):
             label = handle.evaluate(
                 "(h) => h.closest('.widget-slider').querySelector('.widget-label').textContent"
             )
@@ -111,17 +117,23 @@ def bench_dashboard(browser, server, notebook: str, presses: int, gap_ms: int) -
         context.close()
 
 
-def run(label: str, lessons: Path, env: dict, args, browser) -> list[dict]:
+def serve(lessons: Path, env: dict, extra_args=()):
+    """A Voila server of ``lessons`` as the README serves them, started with ``env`` added to
+    this process's environment (the package of another revision on PYTHONPATH)."""
     old = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     try:
-        server = start_voila(lessons, extra_args=args.voila, log_dir=harness.RESULTS)
+        return start_voila(lessons, extra_args=list(extra_args), log_dir=harness.RESULTS)
     finally:
         for k, v in old.items():
             if v is None:
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
+
+
+def run(label: str, lessons: Path, env: dict, args, browser) -> list[dict]:
+    server = serve(lessons, env, args.voila)
     try:
         rows = []
         for nb in sorted(p.name for p in lessons.glob("[0-9][0-9]_*.ipynb")):

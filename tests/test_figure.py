@@ -2,9 +2,10 @@
 
 ipympl's front end shows a frame by pointing one image element at it, so a frame that arrives
 while the previous one is still loading replaces it and the previous one is never drawn. These
-tests check the two defences in ``widgets.explorers._figure``: every frame is sent whole (so a
-lost frame cannot leave stale pixels under the next difference), and one update sends one frame
-however many times it draws.
+tests check the two defences in ``widgets.explorers._figure``: every frame is sent whole to that
+front end (so a lost frame cannot leave stale pixels under the next difference), and one update
+sends one frame however many times it draws. (A page that paints frames in order is sent only
+what changed: tests/test_regions.py.)
 """
 
 from __future__ import annotations

@@ -25,6 +25,7 @@ from voila_harness import (
     lesson_notebooks,
     page_problems,
     press_run,
+    wait_until,
 )
 
 LESSON_DASHBOARDS = [
@@ -217,6 +218,46 @@ def restore(page, index: int, slider, text: str) -> None:
     page.wait_for_timeout(300)
 
 
+def painted(page, index: int) -> dict:
+    """How many frames the explorer's figure has painted, and how many of them were parts of a
+    picture (the rectangles that changed, widgets/explorers/_access.js)."""
+    figure = explorer_locator(page, index).locator(".jupyter-matplotlib").first
+    return figure.evaluate(
+        "(el) => ({frames: Number(el.dataset.descentFrames || 0),"
+        " parts: Number(el.dataset.descentParts || 0)})"
+    )
+
+
+def parts_match_whole(page, index: int) -> None:
+    """After the moves, the picture built from parts equals the whole frame the kernel sends
+    on request, pixel for pixel; and parts were sent (not only whole frames)."""
+    wait_until(lambda: kernel_idle(page), 10, message="an idle kernel")
+    settled = painted(page, index)
+    while True:  # the last frames of the last move may still be on their way
+        page.wait_for_timeout(300)
+        now = painted(page, index)
+        if now == settled:
+            break
+        settled = now
+    if not settled["parts"]:
+        raise AssertionError(f"explorer {index}: every frame was sent whole ({settled})")
+    before = canvas_signature(page, index)["hash"]
+    explorer_locator(page, index).locator(".jupyter-matplotlib-canvas-div").first.evaluate(
+        "(figure) => figure.descentWholeFrame()"
+    )
+    wait_until(
+        lambda: painted(page, index)["frames"] > settled["frames"],
+        10,
+        message=f"explorer {index}: the whole frame asked for",
+    )
+    after = canvas_signature(page, index)["hash"]
+    if after != before:
+        raise AssertionError(
+            f"explorer {index}: the picture built from {settled['parts']} parts differs from "
+            f"the whole frame (hash {before} -> {after})"
+        )
+
+
 def contract_problems(page) -> list[str]:
     """Figures with sliders must be explorers, and explorers must carry all their parts."""
     return page.evaluate(
@@ -299,6 +340,8 @@ def exercise_explorers(dash) -> dict[str, int]:
         said = "the loss rose" if set(CANNOT_DIVERGE) & set(classes) else "diverged"
         for label, handle in rate_handles:
             counts["diverged"] += attempt(push_to_divergence, page, index, label, handle, said)
+        if root.locator(".descent-access").count() and counts["sliders"]:
+            attempt(parts_match_whole, page, index)
     seen = page.evaluate("() => [window.__descent.sent, window.__descent.undecoded]")
     if counts["sliders"] and not seen[0]:
         failures.append("the kernel-message probe saw nothing sent: is the WebSocket wrapped?")

@@ -120,6 +120,68 @@ function fit(root, model) {
   }).observe(root);
 }
 
+// The figure's frames, painted in order and in parts. ipympl shows a frame by pointing one image
+// element at it, so a frame that arrives while the one before is still loading replaces it
+// unseen; the kernel therefore sends whole frames to it. Here every frame (whole, or the
+// rectangles that changed, `descent_region`) is decoded and painted in the order it came, so
+// the kernel can send only what changed (widgets/explorers/_canvas.py, _regions.py) and says it
+// will once the page asks (`descent_frames`). Whenever a part cannot be painted (the figure was
+// resized meanwhile, a picture did not decode), the page asks again, and a whole frame follows.
+async function paintInParts(model, root) {
+  const ref = model.get('canvas');
+  if (!ref || !model.widget_manager) return;
+  const mpl = await model.widget_manager.get_model(ref.replace(/^IPY_MODEL_/, ''));
+  if (!mpl || !mpl.offscreen_context) return;
+  if (!mpl.descentFrames) {
+    let queue = Promise.resolve();
+    const ask = () => mpl.send_message('descent_frames', {});
+    const paint = (buffers, draw, part = false) => {
+      const images = buffers.map((b) => new Blob([ArrayBuffer.isView(b) ? b : new Uint8Array(b)], { type: 'image/png' }));
+      queue = queue
+        .then(() => Promise.all(images.map((blob) => createImageBitmap(blob))))
+        .then((bitmaps) => {
+          const done = draw(mpl.offscreen_canvas, mpl.offscreen_context, bitmaps);
+          bitmaps.forEach((b) => b.close());
+          if (!done) return ask();
+          mpl.descentFrames += 1;
+          mpl.descentParts += part ? 1 : 0;
+          mpl._for_each_view((view) => {
+            view.update_canvas();
+            view.el.dataset.descentFrames = String(mpl.descentFrames);
+            view.el.dataset.descentParts = String(mpl.descentParts);
+          });
+        })
+        .catch(ask);
+    };
+    mpl.descentFrames = 1; // (counted for the browser tests)
+    mpl.descentParts = 0;
+    mpl.image.onload = null; // a frame still loading is not painted over a later one
+    mpl.handle_binary = (msg, buffers) => {
+      mpl.waiting_for_image = false;
+      paint(buffers.slice(0, 1), (canvas, context, [whole]) => {
+        context.clearRect(0, 0, canvas.width, canvas.height);
+        context.drawImage(whole, 0, 0);
+        return true;
+      });
+    };
+    mpl.handle_descent_region = (msg, buffers) => {
+      paint(buffers, (canvas, context, parts) => {
+        const [width, height] = msg.size;
+        if (canvas.width !== width || canvas.height !== height) return false;
+        msg.rects.forEach(([x, y, w, h], k) => {
+          context.clearRect(x, y, w, h);
+          context.drawImage(parts[k], x, y);
+        });
+        return true;
+      }, true);
+    };
+    ask();
+  }
+  const figure = root.querySelector('.jupyter-matplotlib-canvas-div');
+  // (the browser tests ask for a whole frame to compare the parts with)
+  if (figure) figure.descentWholeFrame = () => mpl.send_message('descent_frames', {});
+}
+
 function render({ model, el }) {
   el.classList.add('descent-access');
   let stopped = false;
@@ -152,6 +214,7 @@ function render({ model, el }) {
     });
     release(root);
     fit(root, model);
+    paintInParts(model, root).catch((error) => console.warn('descent: whole frames only', error));
     run();
   };
   start();

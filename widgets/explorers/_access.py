@@ -73,13 +73,18 @@ class Access(anywidget.AnyWidget):
     """The accessibility mender of one explorer (its ``title`` names the explorer's region).
 
     The page tells it the explorer's ``width`` (CSS px) whenever that changes; ``natural`` is the
-    figure's own width, which it is never drawn above."""
+    figure's own width, which it is never drawn above. With the figure's ``canvas`` it also
+    paints the figure's frames in order and in parts (see ``paintInParts`` in _access.js)."""
 
     _esm = Path(__file__).with_name("_access.js")
     _css = _CSS
     title = traitlets.Unicode("Explorer").tag(sync=True)
     natural = traitlets.Int(0).tag(sync=True)
     width = traitlets.Int(0).tag(sync=True)
+    #: the figure's ipympl canvas, whose frames the page paints in order and in parts
+    canvas = traitlets.Instance(ipw.DOMWidget, allow_none=True).tag(
+        sync=True, **ipw.widget_serialization
+    )
 
 
 def fit_figure(figure: Figure, width: int, *, natural_dpi: float) -> float:

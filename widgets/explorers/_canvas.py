@@ -6,6 +6,7 @@ that is garbage-collected takes its figure with it, and nothing grows as explore
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 
@@ -15,6 +16,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from ._png import png_frame
+from ._regions import Kept, changed_rects
 
 __all__ = ["backend_name", "in_kernel", "new_figure"]
 
@@ -89,19 +91,24 @@ def _ipympl_backend():
 
 
 _CANVAS_CLASS = None
+_KEPT = Kept()  # the last frames sent, of the figures in use (see _regions.py)
+#: a change over more than this share of the picture is sent as a whole frame
+WHOLE = 0.6
 
 
 def _canvas_class():
-    """ipympl's canvas, sending every frame whole (built on first use, so that importing this
-    module does not import ipympl).
+    """ipympl's canvas, sending whole frames, or only what changed to a page that can paint it
+    (built on first use, so that importing this module does not import ipympl).
 
     ipympl sends each new picture as the difference from the previous one, and its front end
     shows a picture by pointing one image element at it: a picture that arrives while the
     previous one is still loading replaces it, and the previous one is never drawn. The next
     difference is then painted over a stale picture, and parts of the figure stay wrong until
     something redraws them (seen in Chromium when a slider move redrew the figure twice in a row).
-    A whole frame cannot be painted over a stale picture, and it needs no copy of the previous
-    frame in the kernel (ipympl keeps one per canvas, as large as the renderer's buffer).
+    So ipympl's front end is sent whole frames. The explorers' pages paint every frame in the
+    order it came (``_access.js``) and say so (``handle_descent_frames``); they are sent the
+    rectangles that changed since the last frame (``_regions.py``): a slider step is then a few
+    kB rather than a whole picture.
 
     A page that connects asks for a picture; one drawn already (by the explorer, or for an earlier
     page) is sent without drawing the figure again.
@@ -116,6 +123,7 @@ def _canvas_class():
             _drawn_as = None  # (width, height, dpi) of the last full draw
             _sent = None  # checksums of the last frame sent (see get_diff_image)
             _asked = False  # a page asked for the picture: it is sent even if unchanged
+            _regions = False  # the page paints parts of the picture (handle_descent_frames)
 
             def draw(self):
                 super().draw()
@@ -140,21 +148,61 @@ def _canvas_class():
                 self._asked = True  # a page connected: it has no picture yet
                 super().handle_refresh(event)
 
+            def handle_descent_frames(self, event):
+                """The page paints frames in order and can paint a part of the picture
+                (``_access.js``): from now on only what changed is sent, after a whole frame
+                (what the page shows now may not be the last frame sent). The page asks again
+                whenever it cannot paint a part it was sent."""
+                self._regions = True
+                self._asked = True
+                self._png_is_old = True
+                self.manager.refresh_all()
+
             def get_diff_image(self):
                 """The frame to send, or None. A picture equal to the last one sent (the same
                 size and the same CRC-32 and Adler-32 of its pixels, about a millisecond for a
-                full-HD figure) is not sent again, unless a page asked for it."""
+                full-HD figure) is not sent again, unless a page asked for it. To a page that
+                paints parts (``handle_descent_frames``), only the rectangles that changed are
+                sent (``_send_parts``)."""
                 if not self._png_is_old:
                     return None
                 self._png_is_old = False
                 pixels = np.asarray(self.get_renderer().buffer_rgba())
+                if self._regions and not self._asked:
+                    kept = _KEPT.get(self)
+                    if kept is not None and kept.shape == pixels.shape:
+                        return self._send_parts(kept, pixels)
                 sums = (pixels.shape, isal_zlib.crc32(pixels), isal_zlib.adler32(pixels))
                 if sums == self._sent and not self._asked:
                     return None
                 self._sent, self._asked = sums, False
+                if self._regions:
+                    _KEPT.put(self, pixels)
                 self.set_image_mode("full")
                 self._force_full = False
                 return png_frame(pixels)
+
+            def _send_parts(self, kept, pixels):
+                """Send the rectangles where ``pixels`` differ from ``kept`` (the last frame
+                sent), each as a PNG, in one message; nothing when nothing changed; a whole
+                frame (returned) when most of the picture changed."""
+                rects = changed_rects(kept, pixels)
+                height, width = pixels.shape[:2]
+                self._sent = None  # the checksums of the whole frames no longer apply
+                if sum(w * h for _, _, w, h in rects) > WHOLE * width * height:
+                    _KEPT.put(self, pixels)
+                    return png_frame(pixels)
+                _KEPT.touch(self)
+                if not rects:
+                    return None
+                parts = []
+                for x, y, w, h in rects:
+                    part = pixels[y : y + h, x : x + w]
+                    kept[y : y + h, x : x + w] = part
+                    parts.append(png_frame(np.ascontiguousarray(part)))
+                message = {"type": "descent_region", "size": [width, height], "rects": rects}
+                self.send({"data": json.dumps(message)}, buffers=parts)
+                return None
 
         _CANVAS_CLASS = DescentCanvas
     return _CANVAS_CLASS

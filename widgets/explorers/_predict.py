@@ -40,7 +40,12 @@ class Prediction:
         self.status.add_class(STATUS_CLASS)
         self.error_box = ipw.HTML(layout=ipw.Layout(display="none"))
         self.error_box.add_class("descent-error")
-        self.access = Access(title=title_of(type(self)), natural=self._natural_width())
+        canvas = self.figure.canvas
+        self.access = Access(
+            title=title_of(type(self)),
+            natural=self._natural_width(),
+            canvas=canvas if isinstance(canvas, ipw.DOMWidget) else None,
+        )
         self.access.observe(self._fit_width, names="width")
         self.last_status = Status("")
         self.last_error = None
