@@ -166,8 +166,9 @@ async function paintInParts(model, root) {
     };
     mpl.handle_descent_region = (msg, buffers) => {
       paint(buffers, (canvas, context, parts) => {
-        const [width, height] = msg.size;
-        if (canvas.width !== width || canvas.height !== height) return false;
+        // (a part that does not fit: the figure was resized meanwhile; a whole frame follows)
+        if (!msg.rects.every(([x, y, w, h]) => x + w <= canvas.width && y + h <= canvas.height))
+          return false;
         msg.rects.forEach(([x, y, w, h], k) => {
           context.clearRect(x, y, w, h);
           context.drawImage(parts[k], x, y);
