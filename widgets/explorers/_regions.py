@@ -6,9 +6,9 @@ from the last frame sent, in tiles, and joins the changed tiles into a few recta
 shrunk to the pixels that changed inside it. The canvas (``_canvas.py``) sends those rectangles
 as small PNGs and the page (``_access.js``) paints them, in order, over its picture.
 
-The last frame sent is kept in the kernel for this, raw (2-3 MB for an explorer's figure, more on
-a high-density screen), for at most ``KEEP`` figures at a time: the ones the learner is using.
-A figure whose kept frame was let go sends its next frame whole.
+The last frame sent is kept in the kernel for this, raw (1.4-2.7 MB for an explorer's figure, four
+times that on a screen of pixel ratio 2), for at most ``KEEP`` figures at a time: the ones the
+learner used last. A figure whose kept frame was let go sends its next frame whole.
 """
 
 from __future__ import annotations
@@ -21,7 +21,9 @@ __all__ = ["KEEP", "TILE", "Kept", "changed_rects"]
 
 #: side of the tiles the comparison groups changed pixels into (px)
 TILE = 32
-#: how many figures' last frames the kernel keeps (the others send their next frame whole)
+#: how many figures' last frames the kernel keeps (the others send their next frame whole): the
+#: one the learner is using and one more (another figure redrawn meanwhile, e.g. fitted to a new
+#: width, does not make it send whole frames); each is 1.4-2.7 MB at a pixel ratio of 1
 KEEP = 2
 #: at most this many rectangles per frame; more are joined into one band per row of tiles
 MAX_RECTS = 24
