@@ -146,12 +146,12 @@ class Explorer(ipw.VBox, Prediction, RunAhead):
         )
         layer = self.layer(self.axes)
         groups = [list(g) for g in layer] if isinstance(layer, list) else [list(layer)]
-        groups[-1][:0] = (self._artists[n] for n, a in self.artist_specs.items() if a.layer)
+        declared = [self._artists[n] for n, a in self.artist_specs.items() if a.layer]
+        groups[-1][:0] = [a for a in declared if all(a not in group for group in groups)]
         self._grouped = len(groups) > 1
         for group in groups:
             self.blit.add_layer(*group)
-        self._frame_key: Any = object()
-        self._layer_key: Any = None
+        self._frame_key, self._layer_key = object(), None  # what was drawn last
         self._drawn: dict = {}  # what each artist last showed
         self._cache: OrderedDict = OrderedDict()
 
@@ -204,8 +204,8 @@ class Explorer(ipw.VBox, Prediction, RunAhead):
 
     def layer(self, axes: tuple[Axes, ...]) -> tuple | list[tuple]:
         """Matplotlib artists of the layer besides the declared ones (``ax.yaxis``); none by
-        default. Or a list of groups of them, drawn in that order (the declared ones first in
-        the last): a change then redraws the groups from the first whose key changed on."""
+        default. Or a list of groups of them, drawn in that order (the declared ones not in one
+        first in the last): a change redraws the groups from the first whose key changed on."""
         return ()
 
     def layer_key(self, state: Any) -> Any:

@@ -242,14 +242,17 @@ class LearningRateExplorer(Explorer):
 
     def layer(self, axes):
         """The loss legend, the colour bar (its range follows the budget or the starting loss),
-        the step axes (they follow the budget), then the declared layer (the theory's curves and
-        marks, the heatmap): no control draws the figure in full, and κ draws no text but λ's."""
-        return [(self._loss_legend,), (self.colorbar.ax,), (axes[1].xaxis, axes[2].xaxis), ()]
+        the step axes (they follow the budget), the theory's curves and marks (the spectrum), then
+        the heatmap: no control draws the figure in full, κ draws no axis, θ only the heatmap."""
+        theory = [self.artist(n) for n, a in self.artist_specs.items() if a.layer and n != "image"]
+        steps = axes[1].xaxis, axes[2].xaxis
+        return [(self._loss_legend,), (self.colorbar.ax,), steps, theory, (self.artist("image"),)]
 
     def layer_key(self, st: LearningRateState):
         legend = st.color_key, st.predicted_label, st.predicted is None, st.components is None
+        problem, kappa, _angle, lam_max = st.objective_key  # θ changes the heatmap only
         heat = st.objective_key, st.steps, st.heat_kind
-        return legend, (st.heat_kind, st.heat_clim), st.steps, heat
+        return legend, (st.heat_kind, st.heat_clim), st.steps, (problem, kappa, lam_max), heat
 
     def draw_layer(self, st: LearningRateState) -> None:
         self.axes[1].set_xlim(0, st.steps)
