@@ -202,7 +202,7 @@ class Descent1DExplorer(Explorer):
 
     def layer(self, axes):
         """The axes whose limits follow the budget, then c (drawing an axis's ticks costs 20-50
-        ms here, a full redraw 100+): c draws neither the step axis nor f's x axis."""
+        ms here, a full redraw 100+): a move of c does not draw the step axis again."""
         return [(axes[1].xaxis,), (axes[0].yaxis,)]
 
     def layer_key(self, st: Descent1DState):
