@@ -273,6 +273,22 @@ def test_moving_alpha_keeps_the_loss_axis_and_only_blits(kind):
     assert draws == []
 
 
+def test_curvature_redraws_f_and_its_y_axis_only_and_as_a_full_draw_would():
+    """c changes f's curve and its y axis, not the step axis (a group of the layer drawn before
+    them); the budget redraws both. After each, the picture equals a full draw's."""
+    ex = Descent1DExplorer()
+    drawn = []
+    for axis in (ex.axes[0].yaxis, ex.axes[1].xaxis):
+        axis.draw = lambda renderer, d=axis.draw, n=axis: (drawn.append(n), d(renderer))[1]
+    for values, redrawn in ((dict(curvature=3.0), [0]), (dict(steps=80), [1, 0])):
+        drawn.clear()
+        ex.set(**values)
+        assert drawn == [(ex.axes[0].yaxis, ex.axes[1].xaxis)[i] for i in redrawn], values
+        blitted = np.asarray(ex.figure.canvas.buffer_rgba()).copy()
+        ex.figure.canvas.draw()
+        np.testing.assert_array_equal(np.asarray(ex.figure.canvas.buffer_rgba()), blitted)
+
+
 def test_unknown_function_is_rejected_with_the_valid_names():
     with pytest.raises(ValueError, match="'quadratic', 'quartic', 'log_cosh'"):
         make_objective_1d("cubic")

@@ -361,3 +361,29 @@ def test_no_control_draws_the_figure_in_full_after_the_first_draw():
     x = ex.artist("best_line").get_xdata()
     th = QuadraticTheory.from_objective(Quadratic2D(40.0, scale=2.5))
     assert x[0] == pytest.approx(th.best_lr)
+
+
+def test_a_new_quadratic_redraws_its_group_of_the_layer_only_and_as_a_full_draw_would():
+    """κ and λmax change the theory's curves and the heatmap, θ the heatmap only, none the loss
+    legend, the colour bar or the step axes: those stay in the cached picture before the changed
+    group, and the picture equals a full draw's; the budget draws all but the legend again."""
+    ex = LearningRateExplorer()
+    drawn = []
+    pieces = dict(legend=ex._loss_legend, colorbar=ex.colorbar.ax, theory=ex.artist("rate_gd"))
+    for name, piece in pieces.items():
+        piece.draw = lambda renderer, d=piece.draw, n=name: (drawn.append(n), d(renderer))[1]
+    for ax in ex.axes[1:3]:
+        ax.xaxis.draw = lambda renderer, d=ax.xaxis.draw: (drawn.append("steps"), d(renderer))[1]
+    for values, redrawn in (
+        (dict(kappa=20.0), ["theory"]),
+        (dict(angle=30.0), []),
+        (dict(lam_max=1.5), ["theory"]),
+        (dict(steps=300), ["colorbar", "steps", "steps", "theory"]),
+        (dict(momentum=0.5), ["legend", "colorbar", "steps", "steps", "theory"]),
+    ):
+        drawn.clear()
+        ex.set(**values)
+        assert drawn == redrawn, values
+        blitted = np.asarray(ex.figure.canvas.buffer_rgba()).copy()
+        ex.figure.canvas.draw()
+        np.testing.assert_array_equal(np.asarray(ex.figure.canvas.buffer_rgba()), blitted)

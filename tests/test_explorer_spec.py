@@ -268,10 +268,37 @@ def test_a_layer_change_redraws_the_layer_only_and_draws_what_a_full_redraw_draw
     assert np.any(_pixels(ex2) != layered)
 
 
+class GroupedLayerExplorer(LayerExplorer):
+    def layer(self, axes):
+        return [(axes[0].xaxis,), (axes[0].yaxis,)]
+
+    def layer_key(self, st):
+        return st.x > 0.75, st.top
+
+    def draw_layer(self, st):
+        self.axes[0].set(xlim=(0.0, 1.0 + (st.x > 0.75)), ylim=(0.0, st.top))
+
+
+def test_a_layer_in_groups_redraws_the_groups_from_the_first_changed_as_a_full_draw_would():
+    ex = GroupedLayerExplorer()
+    drawn = []
+    for axis in (ex.axes[0].xaxis, ex.axes[0].yaxis):
+        axis.draw = lambda renderer, d=axis.draw, n=axis.axis_name: (drawn.append(n), d(renderer))
+    for values, redrawn in ((dict(top=5.0), ["y"]), (dict(x=0.8), ["x", "y"]), (dict(x=0.9), [])):
+        drawn.clear()
+        ex.set(**values)
+        assert drawn == redrawn, values
+        blitted = _pixels(ex)
+        ex.figure.canvas.draw()
+        np.testing.assert_array_equal(_pixels(ex), blitted)
+    assert [len(group) for group in ex.blit._layer] == [1, 2]  # the declared line goes last
+
+
 def test_layer_artists_are_neither_moving_nor_static():
     ex = LayerExplorer()
     level, marker = ex.artist("level"), ex.artist("marker")
-    assert level in ex.blit._layer and ex.axes[0].yaxis in ex.blit._layer
+    layer = [a for group in ex.blit._layer for a in group]
+    assert level in layer and ex.axes[0].yaxis in layer
     assert marker in ex.blit._artists and level not in ex.blit._artists
 
 

@@ -71,7 +71,9 @@ class BlitManager:
     A *layer* (``add_layer``) is what changes with a few controls but not with every move: a
     heatmap of the objective, an axis whose limits follow a control. Its artists are left out of
     the full draw too; the picture without them is cached, and ``redraw_layer`` draws them over
-    it (a few ms) instead of drawing the whole figure again (100+ ms).
+    it (a few ms) instead of drawing the whole figure again (100+ ms). Each ``add_layer`` adds a
+    group, drawn in that order; the picture before each group is cached too, so a change that
+    starts at a later group (``redraw_layer(first=k)``) draws only the groups from it on.
 
     An update may also say which moving artists ``moved`` (changed since the last picture). The
     others are then drawn once more into a second cached picture, the *still* picture, and while
@@ -89,9 +91,9 @@ class BlitManager:
         self.figure = figure
         self.canvas = figure.canvas
         self._artists: list[Artist] = []
-        self._layer: list[Artist] = []
+        self._layer: list[list[Artist]] = []  # groups, drawn in this order
         self._backgrounds: dict = {}
-        self._bare: dict = {}  # variant -> the picture without the layer
+        self._bare: dict = {}  # variant -> (size, [the picture before each group of the layer])
         self._variant = None
         self._coalescing = 0  # depth of nested coalesce() blocks
         self._pending: tuple | None = None  # (variant, moved) of an update() left for the end
@@ -106,11 +108,11 @@ class BlitManager:
         self._still = None
 
     def add_layer(self, *artists: Artist) -> None:
-        """Artists drawn over the cached picture of the rest and cached with it; drawn again
-        by :meth:`redraw_layer`, without a full draw."""
+        """A group of artists drawn over the cached picture of the rest and of the groups added
+        before, and cached with it; drawn again by :meth:`redraw_layer`, without a full draw."""
         for artist in artists:
             artist.set_animated(True)
-            self._layer.append(artist)
+        self._layer.append(list(artists))
 
     def remove(self, artists: Iterable[Artist]) -> None:
         gone = set(map(id, artists))
@@ -129,9 +131,9 @@ class BlitManager:
         # backgrounds of another size (the browser resized the figure) are stale
         self._backgrounds = {k: v for k, v in self._backgrounds.items() if v[0] == size}
         self._bare = {k: v for k, v in self._bare.items() if v[0] == size}
-        if self._layer:
-            self._bare[self._variant] = (size, self._pack())
-            self._draw(self._layer)
+        if any(self._layer):
+            self._bare[self._variant] = (size, [])
+            self._draw_layer(self._bare[self._variant][1])
         self._backgrounds[self._variant] = (size, self._pack())
         self._still, self._limits = None, self._axes_limits()
         self._draw(self._artists)
@@ -185,6 +187,13 @@ class BlitManager:
             elif artist.get_visible():
                 self.figure.draw_artist(artist)
 
+    def _draw_layer(self, pictures: list) -> None:
+        """Draw the groups from ``pictures[-1]``'s on, caching the picture before each next one."""
+        for i in range(max(len(pictures) - 1, 0), len(self._layer)):
+            if i == len(pictures):
+                pictures.append(self._pack())
+            self._draw(self._layer[i])
+
     @contextlib.contextmanager
     def coalesce(self) -> Iterator[None]:
         """Blit once, at the end, however many updates the code inside asks for: only the last
@@ -210,13 +219,13 @@ class BlitManager:
         self._bare.clear()
         self.canvas.draw()
 
-    def redraw_layer(self, variant=None) -> None:
-        """The layer changed and nothing else did: draw it over the cached picture without it,
-        then the moving artists (every variant's picture of the old layer is forgotten). Done at
-        once, inside :meth:`coalesce` too, as a full redraw is."""
-        self._pending = None
-        self._still = None
+    def redraw_layer(self, variant=None, first: int = 0) -> None:
+        """The layer's groups from ``first`` on changed and nothing else did: draw them over the
+        cached picture before them, then the moving artists (every variant's picture of the old
+        layer is forgotten). Done at once, inside :meth:`coalesce` too, as a full redraw is."""
+        self._pending = self._still = None
         self._backgrounds.clear()
+        self._bare = {k: (size, kept[: first + 1]) for k, (size, kept) in self._bare.items()}
         self._blit(variant, None, now=True)
 
     def update(self, variant=None, moved: Iterable[Artist] | None = None) -> None:
@@ -243,8 +252,8 @@ class BlitManager:
             if bare is None or bare[0] != size:
                 self.canvas.draw()  # the draw_event handler caches it and draws the artists
                 return
-            self._restore(bare[1])
-            self._draw(self._layer)
+            self._restore(bare[1][-1])
+            self._draw_layer(bare[1])
             cached = self._backgrounds[variant] = (size, self._pack())
             moved = None  # a new background: every moving artist is drawn over it
             restored = True

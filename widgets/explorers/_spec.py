@@ -14,7 +14,7 @@ An explorer's class body declares
 - optionally a *layer*: the artists declared ``layer=True`` and what ``layer(axes)`` adds (an
   axis whose limits follow a control), redrawn over a cached picture of the rest whenever
   ``layer_key(state)`` changes — a few ms instead of a full redraw's 100 — after ``draw_layer``
-  has set what they show (limits).
+  has set what they show (limits); ``layer`` may split it into groups, each with its own key.
 
 The base class builds and validates the controls (a constructor argument out of range is a
 ``ValueError`` naming it and its range), checks when the class is defined that every control and
@@ -144,12 +144,14 @@ class Explorer(ipw.VBox, Prediction, RunAhead):
         self.blit.add(
             *(self._artists[n] for n, a in self.artist_specs.items() if not (a.static or a.layer))
         )
-        self.blit.add_layer(
-            *(self._artists[n] for n, a in self.artist_specs.items() if a.layer),
-            *self.layer(self.axes),
-        )
-        self._frame_key: Any = object()
-        self._layer_key: Any = object()
+        layer = self.layer(self.axes)
+        groups = [list(g) for g in layer] if isinstance(layer, list) else [list(layer)]
+        declared = [self._artists[n] for n, a in self.artist_specs.items() if a.layer]
+        groups[-1][:0] = [a for a in declared if all(a not in group for group in groups)]
+        self._grouped = len(groups) > 1
+        for group in groups:
+            self.blit.add_layer(*group)
+        self._frame_key, self._layer_key = object(), None  # what was drawn last
         self._drawn: dict = {}  # what each artist last showed
         self._cache: OrderedDict = OrderedDict()
 
@@ -171,10 +173,7 @@ class Explorer(ipw.VBox, Prediction, RunAhead):
         if self.on_click.__func__ is not Explorer.on_click:
             extra += take_clicks(self, cls.click_entry)
 
-        children: list[ipw.Widget] = [
-            heading(cls),
-            grid(list(self.controls.values()), cls.columns),
-        ]
+        children: list[ipw.Widget] = [heading(cls), grid(list(self.controls.values()), cls.columns)]
         children += extra + list(self.readout_boxes.values())
         self._setup_question(question)
         if self._predict_box is not None:
@@ -203,13 +202,15 @@ class Explorer(ipw.VBox, Prediction, RunAhead):
         """What the static frame depends on; by default the values of ``redraw_on``."""
         return tuple(self._values[n] for n in self.redraw_on)
 
-    def layer(self, axes: tuple[Axes, ...]) -> tuple:
+    def layer(self, axes: tuple[Axes, ...]) -> tuple | list[tuple]:
         """Matplotlib artists of the layer besides the declared ones (``ax.yaxis``); none by
-        default."""
+        default. Or a list of groups of them, drawn in that order (the declared ones not in one
+        first in the last): a change redraws the groups from the first whose key changed on."""
         return ()
 
     def layer_key(self, state: Any) -> Any:
-        """What the layer depends on; a change redraws the layer only. Constant by default."""
+        """What the layer depends on (a tuple of one key per group when ``layer`` gives groups);
+        a change redraws the layer only. Constant by default."""
         return None
 
     def draw_layer(self, state: Any) -> None:
@@ -314,15 +315,12 @@ class Explorer(ipw.VBox, Prediction, RunAhead):
 
     def _state_for(self, values: Mapping[str, Any]) -> Any:
         key = self._key(values)
-        state = self._cache.get(key)
-        if state is None:
-            state = self.model(**values, **self.settings)
-            self._cache[key] = state
+        if key not in self._cache:
+            self._cache[key] = self.model(**values, **self.settings)
             while len(self._cache) > _CACHE:
                 self._cache.popitem(last=False)
-        else:
-            self._cache.move_to_end(key)
-        return state
+        self._cache.move_to_end(key)
+        return self._cache[key]
 
     def _refresh(self, changed: set[str]) -> None:
         # One picture per update whatever it draws (one_frame), one blit (coalesce); the
@@ -341,28 +339,29 @@ class Explorer(ipw.VBox, Prediction, RunAhead):
             if isinstance(spec, Scrubber) and name in self.controls:
                 with self._quietly():
                     self._values[name] = spec.fit(self.controls[name], self._values[name], state)
-        key, layer_key = self.frame_key(state), self.layer_key(state)
-        full = key != self._frame_key
-        relayer = full or layer_key != self._layer_key
+        key, keys = self.frame_key(state), self.layer_key(state)
+        full, keys = key != self._frame_key, tuple(keys) if self._grouped else (keys,)
+        pairs = enumerate(zip(keys, self._layer_key or keys, strict=True))
+        first = 0 if full else next((i for i, (a, b) in pairs if a != b), None)  # groups to draw
         if full:
             self.draw_frame(state)
             self._frame_key = key
-        if relayer:
+        if first is not None:
             self.draw_layer(state)
-            self._layer_key = layer_key
-        self._show(state, full, relayer)
+            self._layer_key = keys
+        self._show(state, full, first)
         for name, fn in type(self).readouts.items():
             self.readout_boxes[name].value = fn(state)
         return self.describe(state)
 
-    def _show(self, state: Any, full: bool, relayer: bool = False) -> None:
+    def _show(self, state: Any, full: bool, relayer: int | None = None) -> None:
         """Put the state into the artists it changes (the others stay in the blit's still
         picture); blit, redraw the layer when it changed, or redraw in full when the frame
         changed."""
         revealed, moved = self._revealed, []
         for name, spec in self.artist_specs.items():
             artist, shown = self._artists[name], spec.shown(state, revealed)
-            again = full or (relayer and spec.layer)
+            again = full or (relayer is not None and spec.layer)
             if again or not (spec.static or spec.layer):
                 now = (shown, spec.read(state))
                 if again or not same_data(now, self._drawn.get(name)):
@@ -378,8 +377,8 @@ class Explorer(ipw.VBox, Prediction, RunAhead):
         variant = revealed if background_answers else None
         if full:
             self.blit.full_redraw(variant)
-        elif relayer:
-            self.blit.redraw_layer(variant)
+        elif relayer is not None:
+            self.blit.redraw_layer(variant, relayer)
         else:
             self.blit.update(variant, moved)
 

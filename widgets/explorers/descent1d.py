@@ -201,13 +201,13 @@ class Descent1DExplorer(Explorer):
     redraw_on = ("objective",)
 
     def layer(self, axes):
-        """The axes whose limits follow c or the budget (drawing an axis's ticks costs 20-50 ms
-        here, a full redraw 100+)."""
-        ax_f, ax_l = axes
-        return ax_f.yaxis, ax_l.xaxis
+        """The axes whose limits follow the budget, then c (drawing an axis's ticks costs 20-50
+        ms here, a full redraw 100+): a move of c does not draw the step axis again."""
+        return [(axes[1].xaxis,), (axes[0].yaxis,)]
 
     def layer_key(self, st: Descent1DState):
-        return st.frame_key
+        kind, param, steps = st.frame_key
+        return steps, (kind, param)
 
     def draw_layer(self, st: Descent1DState) -> None:
         ax_f, ax_l = self.axes

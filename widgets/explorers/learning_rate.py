@@ -126,6 +126,8 @@ DOT = dict(marker="o", color=VERM, mec="white")
 MARK = dict(color="white", mec="black")
 COMPONENT = dict(color=THEORY, lw=1.3)
 PREDICTED = dict(color=THEORY, lw=3.0, ls=(0, (2, 2)), alpha=0.5)
+MOMENTUM = dict(color=color_for("momentum"), ls=dashes_for("momentum"))
+INSIDE = dict(loc="upper right", fontsize=10, framealpha=0.9)
 
 
 class LearningRateExplorer(Explorer):
@@ -172,15 +174,7 @@ class LearningRateExplorer(Explorer):
             0, _BEST, True, True, VLine, color=BEST, lw=1.6, ls="--", label=_BEST_LABEL
         ),
         "eigenvalues": _a(0, _EIGEN, False, True, Text, ha="right", va="bottom", fontsize=10),
-        "rate_mom": _a(
-            0,
-            _MOM,
-            True,
-            color=color_for("momentum"),
-            lw=1.4,
-            ls=dashes_for("momentum"),
-            label=_MOM_LABEL,
-        ),
+        "rate_mom": _a(0, _MOM, True, **MOMENTUM, lw=1.4, label=_MOM_LABEL),
         "alpha_line": VLine(0, lambda s: s.alpha, props=_RUN_COLOR, style=dict(lw=1.0)),
         "rate_marker": _a(0, lambda s: s.rate_point, True, **DOT, ms=7),
         # the loss per step
@@ -240,30 +234,25 @@ class LearningRateExplorer(Explorer):
         self.colorbar.ax.tick_params(labelsize=10)
         rate = [a(n) for n in ("band", "rate_gd", "best_line", "rate_mom")]
         self.axes[0].legend(handles=rate, ncols=2, **ABOVE)
-        heat = [
-            a("best_gd"),
-            a("best_mom"),
-            a("heat_marker"),
-            Patch(color=DIVERGED, label="diverged"),
-        ]
+        heat = [a(n) for n in ("best_gd", "best_mom", "heat_marker")]
+        heat.append(Patch(color=DIVERGED, label="diverged"))
         self.axes[3].legend(handles=heat, ncols=2, **ABOVE)
         loss = [a(n) for n in ("loss", "predicted", "component_0", "component_1")]
-        self._loss_legend = self.axes[1].legend(
-            handles=loss,
-            labels=["measured", "theory", *COMPONENTS],
-            loc="upper right",
-            fontsize=10,
-            framealpha=0.9,
-        )
+        self._loss_legend = self.axes[1].legend(loss, ["measured", "theory", *COMPONENTS], **INSIDE)
 
     def layer(self, axes):
-        """The step axes (they follow the budget), the colour bar (its range follows the budget
-        or the starting loss) and the loss legend, beside the declared layer (the theory's
-        curves and marks, the heatmap): no control draws the figure in full."""
-        return axes[1].xaxis, axes[2].xaxis, self.colorbar.ax, self._loss_legend
+        """The loss legend, the colour bar (its range follows the budget or the starting loss),
+        the step axes (they follow the budget), the theory's curves and marks (the spectrum), then
+        the heatmap: no control draws the figure in full, κ draws no axis, θ only the heatmap."""
+        theory = [self.artist(n) for n, a in self.artist_specs.items() if a.layer and n != "image"]
+        steps = axes[1].xaxis, axes[2].xaxis
+        return [(self._loss_legend,), (self.colorbar.ax,), steps, theory, (self.artist("image"),)]
 
     def layer_key(self, st: LearningRateState):
-        return st.objective_key, st.steps, st.heat_kind, st.color_key, st.predicted_label
+        legend = st.color_key, st.predicted_label, st.predicted is None, st.components is None
+        problem, kappa, _angle, lam_max = st.objective_key  # θ changes the heatmap only
+        heat = st.objective_key, st.steps, st.heat_kind
+        return legend, (st.heat_kind, st.heat_clim), st.steps, (problem, kappa, lam_max), heat
 
     def draw_layer(self, st: LearningRateState) -> None:
         self.axes[1].set_xlim(0, st.steps)
