@@ -15,7 +15,11 @@ background shows (a new objective) redraws it in full, which the targets count t
 ``--baseline REV`` measures the package at git revision REV by the same script in the same run
 (a temporary worktree, first on PYTHONPATH), and prints both side by side.
 
+``--cpu`` times each move by the process's CPU time rather than the wall clock: on a machine busy
+with other work the wall clock counts the time spent waiting for a core as well.
+
 Run:  .venv/bin/python benchmarks/bench_controls.py [--moves 40] [--baseline REV] [--only NAME]
+      [--cpu]
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from pathlib import Path
 
 os.environ.setdefault("DESCENT_BACKEND", "agg")
@@ -36,6 +41,7 @@ from widgets.explorers import EXPLORERS
 from widgets.explorers._figure import png_frame
 
 FRAME_MS, P95_MS = 1000 / 60, 33.0
+CLOCK = [time.perf_counter]  # what a move is timed by (--cpu: time.process_time)
 SLIDERS = (ipw.FloatSlider, ipw.FloatLogSlider, ipw.IntSlider, ipw.SelectionSlider)
 CHOICES = (ipw.Dropdown, ipw.ToggleButtons, ipw.RadioButtons, ipw.Checkbox)
 
@@ -95,7 +101,7 @@ def bench_explorer(cls, moves: int, seed: int, choices: bool = False) -> list[di
                 c.value = v
                 png_frame(np.asarray(buffer()))
 
-            times.append(harness.timed(move))
+            times.append(harness.timed(move, CLOCK[0]))
             if ex.last_error is not None:
                 raise RuntimeError(f"{cls.__name__}.{name} = {v!r}: {ex.last_error!r}")
         c.value = start
@@ -128,8 +134,12 @@ def main() -> None:
     p.add_argument("--choices", action="store_true", help="also dropdowns, toggles, check boxes")
     p.add_argument("--baseline", help="a git revision to measure beside the current code")
     p.add_argument("--raw", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--cpu", action="store_true", help="time moves by CPU time, not wall time")
     args = p.parse_args()
+    if args.cpu:
+        CLOCK[0] = time.process_time
     record = harness.Record("controls")
+    record.meta["clock"] = "process CPU time" if args.cpu else "wall time"
     rows = measure(args.moves, args.seed, args.only, args.choices)
     for row in rows:
         record.row("controls", **row)
@@ -143,6 +153,8 @@ def main() -> None:
             argv += ["--only", args.only]
         if args.choices:
             argv += ["--choices"]
+        if args.cpu:
+            argv += ["--cpu"]
         old = harness.run_in(harness.baseline(args.baseline), argv)
         before = {(r["explorer"], r["control"]): r for r in old["tables"]["controls"]}
         record.meta["baseline"] = args.baseline
@@ -150,7 +162,7 @@ def main() -> None:
             record.row("baseline", **r)
     m = record.meta
     print(f"Python {m['python']}, numpy {m['numpy']}, matplotlib {m['matplotlib']}", end="")
-    print(f", {m['cores']} cores, load {m['load']:.1f}")
+    print(f", {m['cores']} cores, load {m['load']:.1f}; {m['clock']}")
     head = f"{'explorer':<26}{'control':<18}{'median':>8}{'p95':>8}{'max':>8}"
     if before:
         head += f"{'before: median':>16}{'p95':>8}{'speed-up':>10}"
